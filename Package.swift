@@ -1,0 +1,61 @@
+// swift-tools-version: 6.0
+// swift-offline-rl: offline model-based reinforcement learning in Swift.
+// No target uses unsafeFlags, so the package can be a dependency of other packages.
+import PackageDescription
+
+let package = Package(
+    name: "swift-offline-rl",
+    products: [
+        // MARK: Public API
+        .library(name: "OfflineRL", targets: ["OfflineRL"]),
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "NeuralNetworks", targets: ["NeuralNetworks"]),
+        .library(name: "OfflineData", targets: ["OfflineData"]),
+        .library(name: "HDF5", targets: ["HDF5"]),
+        .library(name: "Environments", targets: ["Environments"]),
+        .executable(name: "orl", targets: ["orl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // MARK: System libraries and the C++ shim (implementation details)
+        .target(
+            name: "CArmadillo",
+            cxxSettings: [.define("ARMA_WARN_LEVEL", to: "0"), .define("ARMA_DONT_PRINT_FAST_MATH_WARNING")],
+            linkerSettings: [.linkedLibrary("armadillo"), .linkedLibrary("openblas")]
+        ),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .systemLibrary(
+            name: "CMuJoCo",
+            providers: [.apt(["libmujoco-dev"])]
+        ),
+
+        // MARK: Swift modules, lowest first
+        .target(name: "LinearAlgebra", dependencies: ["CArmadillo"]),
+        .target(name: "HDF5", dependencies: ["LinearAlgebra", "CHDF5"]),
+        .target(name: "NeuralNetworks", dependencies: ["LinearAlgebra", "HDF5"]),
+        .target(name: "OfflineData", dependencies: ["LinearAlgebra", "HDF5"]),
+        .target(name: "Environments", dependencies: ["LinearAlgebra", "CMuJoCo"]),
+        .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments"]),
+        .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments", "CArmadillo"]),
+        .executableTarget(
+            name: "orl",
+            dependencies: [
+                "OfflineRL", "Benchmarks",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Unit test bundles
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "CArmadillo", "Benchmarks"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Benchmarks"]),
+        .testTarget(name: "OfflineDataTests", dependencies: ["OfflineData", "HDF5", "Benchmarks"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Benchmarks"]),
+    ],
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,3 @@
+// HDF5: a Swift layer over libhdf5 (files, groups, typed datasets, attributes, compression,
+// partial reads) with typed errors. Shared by OfflineData (datasets) and NeuralNetworks (checkpoints).
+@_exported import LinearAlgebra

@@ -1,0 +1,43 @@
+import CArmadillo
+
+/// The BLAS underneath ``Tensor/matmul(_:transposeSelf:transposeOther:)``: OpenBLAS, and which
+/// of its kernel families is active.
+///
+/// Debian's OpenBLAS 0.3.21 does not recognise recent AMD CPUs and falls back to AVX2 ("Haswell")
+/// kernels even where AVX-512 exists. This library switches OpenBLAS to its AVX-512 ("SkylakeX")
+/// kernels when the process loads, but only when the CPU and the OS support AVX-512, and never when
+/// `OPENBLAS_CORETYPE` is set (your choice wins) or `ORL_BLAS_AUTOTUNE=0`. Any program linking the
+/// library gets this without calling anything; ``ensureFastPath()`` exists for explicitness.
+public enum BLASRuntime {
+    /// The active OpenBLAS kernel family, e.g. "SkylakeX" or "Haswell".
+    public static var coreName: String { String(cString: orl_blas_corename()) }
+
+    /// Whether the CPU (and OS) support the AVX-512 kernels.
+    public static var cpuSupportsAVX512: Bool { orl_cpu_supports_avx512() != 0 }
+
+    /// Makes sure the fastest supported kernels are active; returns whether this process switched.
+    @discardableResult
+    public static func ensureFastPath() -> Bool { orl_blas_ensure_fast_path() != 0 }
+
+    /// The selection rule applied at start-up, runnable again (after ``selectCore(_:)``): moves a
+    /// CPU with AVX-512 off a non-AVX-512 kernel family unless the user set `OPENBLAS_CORETYPE`.
+    /// - Returns: whether it switched.
+    @discardableResult
+    public static func upgradeKernels() -> Bool { orl_blas_upgrade_kernels() != 0 }
+
+    /// Whether `OPENBLAS_CORETYPE` was set when the process started (then it is never overridden).
+    public static var userChoseCore: Bool { orl_blas_user_chose_core() != 0 }
+
+    /// Switches to a named kernel family for comparisons inside one process ("SkylakeX", "Haswell",
+    /// "Zen", "Sandybridge", ...). Refuses families the CPU lacks. Call only while no other thread
+    /// is running BLAS.
+    /// - Returns: whether the switch happened.
+    @discardableResult
+    public static func selectCore(_ name: String) -> Bool { orl_blas_select_core(name) == ORL_OK.rawValue }
+
+    /// The number of threads OpenBLAS uses for one call.
+    public static var threads: Int {
+        get { Int(orl_blas_num_threads()) }
+        set { orl_blas_set_num_threads(Int32(newValue)) }
+    }
+}

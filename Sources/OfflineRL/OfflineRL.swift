@@ -1,0 +1,6 @@
+// The umbrella module: `import OfflineRL` gives the whole public API.
+@_exported import LinearAlgebra
+@_exported import NeuralNetworks
+@_exported import OfflineData
+@_exported import HDF5
+@_exported import Environments

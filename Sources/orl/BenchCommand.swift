@@ -1,0 +1,47 @@
+import ArgumentParser
+import Benchmarks
+import OfflineRL
+
+extension ORL {
+    /// `orl bench WORKLOAD [--json]`: performance, reported as ratios to a peak measured in the same run.
+    struct Bench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure performance; ratios are relative to this machine's sgemm peak, measured in the same run.",
+            subcommands: [Gemm.self]
+        )
+    }
+}
+
+/// Output options shared by every benchmark.
+struct BenchOutputOptions: ParsableArguments {
+    @Flag(help: "Print one JSON object per line instead of a table.")
+    var json = false
+
+    @Option(help: "Timed rounds per workload; the median is reported.")
+    var rounds = 9
+
+    func validate() throws {
+        guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds).") }
+    }
+
+    func print(_ results: [BenchmarkResult]) {
+        if json {
+            for r in results { Swift.print(r.jsonLine) }
+            return
+        }
+        Swift.print(BenchmarkTable.render(results))
+    }
+}
+
+extension ORL.Bench {
+    struct Gemm: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "sgemm through the raw shim and the Tensor API: 256³, 1024³ and 7 × (256×200 · 200×200).")
+
+        @OptionGroup var output: BenchOutputOptions
+
+        func run() throws {
+            output.print(GemmBenchmark(rounds: output.rounds).run())
+        }
+    }
+}

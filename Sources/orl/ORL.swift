@@ -1,0 +1,13 @@
+import ArgumentParser
+import OfflineRL
+
+/// `orl`: the command line of swift-offline-rl.
+@main
+struct ORL: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orl",
+        abstract: "Offline model-based reinforcement learning in Swift.",
+        version: OfflineRLVersion.string,
+        subcommands: [Demo.self, Bench.self]
+    )
+}
