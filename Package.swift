@@ -52,10 +52,11 @@ let package = Package(
         ),
 
         // MARK: Unit test bundles
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "CArmadillo", "Benchmarks"]),
-        .testTarget(name: "NeuralNetworksTests", dependencies: ["NeuralNetworks", "Benchmarks"]),
-        .testTarget(name: "OfflineDataTests", dependencies: ["OfflineData", "HDF5", "Benchmarks"]),
-        .testTarget(name: "EnvironmentsTests", dependencies: ["Environments", "Benchmarks"]),
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["TestSupport", "LinearAlgebra", "CArmadillo", "Benchmarks"]),
+        .testTarget(name: "NeuralNetworksTests", dependencies: ["TestSupport", "NeuralNetworks", "Benchmarks"]),
+        .testTarget(name: "OfflineDataTests", dependencies: ["TestSupport", "OfflineData", "HDF5", "Benchmarks"]),
+        .testTarget(name: "EnvironmentsTests", dependencies: ["TestSupport", "Environments", "Benchmarks"]),
     ],
     cxxLanguageStandard: .cxx17
 )
