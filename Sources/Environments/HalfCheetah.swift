@@ -1,0 +1,47 @@
+/// HalfCheetah with gym v3 / Gymnasium v4 semantics, as in D4RL's `halfcheetah-*-v2` datasets.
+///
+/// Model `half_cheetah.xml` (Euler, timestep 0.01), frame skip 5, so `dt = 0.05`.
+/// Observation (17): `qpos[1:]` (8: rootz, rooty, 6 joint angles) ‖ `qvel` (9), no clipping.
+/// Reward: `(x_after − x_before) / dt − 0.1 · Σ a²`. Never terminates (only ``TimeLimit`` ends it).
+/// Actions are clipped to [-1, 1] first, as D4RL's `NormalizedBoxEnv` does.
+///
+/// Source: Gymnasium 1.4.0 `gymnasium/envs/mujoco/half_cheetah_v4.py` (= gym 0.23.1 `half_cheetah_v3.py`).
+public final class HalfCheetah: MuJoCoEnvironment {
+    public let simulator: MuJoCoSimulator
+    public let frameSkip = 5                     // half_cheetah_v4.py: MujocoEnv.__init__(self, "half_cheetah.xml", 5, ...)
+    public let velocityClip: Double? = nil       // half_cheetah_v4.py `_get_obs`: qvel unclipped
+    public let forwardRewardWeight = 1.0         // forward_reward_weight=1.0
+    public let controlCostWeight = 0.1           // ctrl_cost_weight=0.1
+    public let resetNoiseScale = 0.1             // reset_noise_scale=0.1
+    public let observationSpec = BoxSpec.unbounded(17)
+    public let actionSpec = BoxSpec(dimension: 6, low: -1, high: 1)
+    public var terminationFunction: TerminationFunction { .halfCheetah }
+
+    /// Loads `half_cheetah.xml` through `assets`.
+    /// - Throws: ``EnvironmentError`` if the file is missing or does not compile.
+    public init(assets: AssetLocator = .standard()) throws {
+        simulator = try loadModel("half_cheetah.xml", assets: assets, nq: 9, nv: 9, nu: 6)
+    }
+
+    /// HalfCheetah never terminates (half_cheetah_v4.py `step`: `terminated = False`).
+    public var isTerminal: Bool { false }
+
+    /// `qpos = qpos0 + U(−0.1, 0.1)`, `qvel = 0.1 · N(0, 1)` (half_cheetah_v4.py `reset_model`).
+    public func reset(seed: UInt64, into observation: inout [Float]) {
+        let scale = resetNoiseScale
+        resetSimulator(positionNoise: { $0.uniformDouble(-scale, scale) },
+                       velocityNoise: { scale * Double($0.normal()) }, seed: seed)
+        self.observation(into: &observation)
+    }
+
+    public func step(_ action: [Float], into observation: inout [Float]) -> StepOutcome {
+        let controlSquares = applyClippedAction(action)
+        let xBefore = simulator.qpos[0]
+        simulator.step(frames: frameSkip)                                   // do_simulation(action, frame_skip)
+        let xVelocity = (simulator.qpos[0] - xBefore) / dt                  // x_velocity = (x_after - x_before) / dt
+        let forwardReward = forwardRewardWeight * xVelocity                 // forward_reward = weight * x_velocity
+        let controlCost = controlCostWeight * controlSquares                // ctrl_cost = 0.1 * sum(square(action))
+        self.observation(into: &observation)
+        return StepOutcome(reward: forwardReward - controlCost, terminated: false, truncated: false)
+    }
+}
