@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // swift-offline-rl: offline model-based reinforcement learning in Swift.
-// No target uses unsafeFlags, so the package can be a dependency of other packages.
+// Every target uses only portable build settings, so the package works as a dependency of others.
 import PackageDescription
 
 let package = Package(
