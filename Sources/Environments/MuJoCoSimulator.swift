@@ -129,8 +129,10 @@ public final class MuJoCoSimulator {
         for i in 0..<actuatorCount { ctrl[i] = state.controls[i] }
         let act = data.pointee.act, warm = data.pointee.qacc_warmstart!
         for i in 0..<activationCount { act![i] = state.activations[i] }
-        for i in 0..<velocityCount { warm[i] = state.warmstartAccelerations[i] }
         forward()
+        // mj_forward saves its solution as the next warm start; put the captured one back so the
+        // next mj_step starts exactly where the original did.
+        for i in 0..<velocityCount { warm[i] = state.warmstartAccelerations[i] }
     }
 
     /// Sets positions and velocities on freshly reset data (time 0, zero controls and warm start),
