@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
 // A minimal downstream package that depends on swift-offline-rl by path, as a user's would by URL.
-// CI builds and runs it to prove the library works as a dependency (no unsafeFlags, products usable).
+// CI builds and runs it to prove the library works as a dependency (portable build settings only, products usable).
 import PackageDescription
 
 let package = Package(
