@@ -37,6 +37,7 @@ public struct StepOutcome: Sendable, Equatable {
     /// The episode was cut for a reason outside the task, such as a time limit (``TimeLimit``).
     public var truncated: Bool
 
+    /// An outcome from its three parts.
     public init(reward: Double, terminated: Bool, truncated: Bool) {
         self.reward = reward
         self.terminated = terminated
@@ -46,9 +47,13 @@ public struct StepOutcome: Sendable, Equatable {
 
 /// One step's full result, with a freshly allocated observation (see ``Environment/step(_:)``).
 public struct StepResult: Sendable, Equatable {
+    /// The next observation.
     public var observation: [Float]
+    /// The reward of the transition.
     public var reward: Double
+    /// The task reached a terminal state.
     public var terminated: Bool
+    /// The episode was cut by a time limit.
     public var truncated: Bool
 }
 

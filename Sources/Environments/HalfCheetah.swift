@@ -7,14 +7,23 @@
 ///
 /// Source: Gymnasium 1.4.0 `gymnasium/envs/mujoco/half_cheetah_v4.py` (= gym 0.23.1 `half_cheetah_v3.py`).
 public final class HalfCheetah: MuJoCoEnvironment {
+    /// The simulation this environment steps.
     public let simulator: MuJoCoSimulator
-    public let frameSkip = 5                     // half_cheetah_v4.py: MujocoEnv.__init__(self, "half_cheetah.xml", 5, ...)
-    public let velocityClip: Double? = nil       // half_cheetah_v4.py `_get_obs`: qvel unclipped
-    public let forwardRewardWeight = 1.0         // forward_reward_weight=1.0
-    public let controlCostWeight = 0.1           // ctrl_cost_weight=0.1
-    public let resetNoiseScale = 0.1             // reset_noise_scale=0.1
+    /// Physics steps per environment step. Gymnasium: `half_cheetah_v4.py: MujocoEnv.__init__(self, "half_cheetah.xml", 5, ...)`.
+    public let frameSkip = 5
+    /// Observed velocities are clipped to ±this value (`nil`: not clipped). Gymnasium `half_cheetah_v4.py` `_get_obs`: qvel unclipped.
+    public let velocityClip: Double? = nil
+    /// Weight of the forward velocity in the reward. Gymnasium: `forward_reward_weight=1.0`.
+    public let forwardRewardWeight = 1.0
+    /// Weight of `Σ a²` in the reward (subtracted). Gymnasium: `ctrl_cost_weight=0.1`.
+    public let controlCostWeight = 0.1
+    /// Scale of the reset noise. Gymnasium: `reset_noise_scale=0.1`.
+    public let resetNoiseScale = 0.1
+    /// Unbounded observations.
     public let observationSpec = BoxSpec.unbounded(17)
+    /// Actions in [-1, 1] (D4RL's normalized box; values outside are clipped).
     public let actionSpec = BoxSpec(dimension: 6, low: -1, high: 1)
+    /// The rule for model rollouts that matches this environment's termination.
     public var terminationFunction: TerminationFunction { .halfCheetah }
 
     /// Loads `half_cheetah.xml` through `assets`.

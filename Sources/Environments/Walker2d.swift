@@ -10,15 +10,25 @@
 ///
 /// Source: Gymnasium 1.4.0 `gymnasium/envs/mujoco/walker2d_v4.py` (= gym 0.23.1 `walker2d_v3.py`).
 public final class Walker2d: MuJoCoEnvironment {
+    /// The simulation this environment steps.
     public let simulator: MuJoCoSimulator
-    public let frameSkip = 4                     // walker2d_v4.py: MujocoEnv.__init__(self, "walker2d.xml", 4, ...)
-    public let velocityClip: Double? = 10        // `_get_obs`: np.clip(qvel, -10, 10)
-    public let forwardRewardWeight = 1.0         // forward_reward_weight=1.0
-    public let controlCostWeight = 1e-3          // ctrl_cost_weight=1e-3
-    public let healthyReward = 1.0               // healthy_reward=1.0, terminate_when_unhealthy=True
-    public let resetNoiseScale = 5e-3            // reset_noise_scale=5e-3
+    /// Physics steps per environment step. Gymnasium: `walker2d_v4.py: MujocoEnv.__init__(self, "walker2d.xml", 4, ...)`.
+    public let frameSkip = 4
+    /// Observed velocities are clipped to ±this value (`nil`: not clipped). Gymnasium `_get_obs`: `np.clip(qvel, -10, 10)`.
+    public let velocityClip: Double? = 10
+    /// Weight of the forward velocity in the reward. Gymnasium: `forward_reward_weight=1.0`.
+    public let forwardRewardWeight = 1.0
+    /// Weight of `Σ a²` in the reward (subtracted). Gymnasium: `ctrl_cost_weight=1e-3`.
+    public let controlCostWeight = 1e-3
+    /// Paid on every step, the terminating one included. Gymnasium: `healthy_reward=1.0, terminate_when_unhealthy=True`.
+    public let healthyReward = 1.0
+    /// Scale of the reset noise. Gymnasium: `reset_noise_scale=5e-3`.
+    public let resetNoiseScale = 5e-3
+    /// Unbounded observations.
     public let observationSpec = BoxSpec.unbounded(17)
+    /// Actions in [-1, 1] (D4RL's normalized box; values outside are clipped).
     public let actionSpec = BoxSpec(dimension: 6, low: -1, high: 1)
+    /// The rule for model rollouts that matches this environment's termination.
     public var terminationFunction: TerminationFunction { .walker2d }
 
     /// Loads `walker2d.xml` through `assets`.

@@ -1,6 +1,6 @@
 import Testing
 import TestSupport
-@testable import Environments
+import Environments
 
 /// Our environments against Gymnasium's v4 classes from identical simulator states and actions.
 ///

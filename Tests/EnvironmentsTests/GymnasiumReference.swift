@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Environments
+import Environments
 
 /// Runs Gymnasium's v4 environments (PyPI `gymnasium` + `mujoco`, from `scripts/setup --test`) on
 /// states and actions chosen by a test, and returns what they report.

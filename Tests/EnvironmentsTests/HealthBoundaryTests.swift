@@ -1,6 +1,6 @@
 import Testing
 import TestSupport
-@testable import Environments
+import Environments
 
 /// Health and termination rules at their boundaries, in our environments, in Gymnasium, and in
 /// the termination functions for model rollouts.

@@ -1,6 +1,6 @@
 import Testing
 import TestSupport
-@testable import Environments
+import Environments
 
 @Suite("Simulator state")
 struct SimulatorStateTests {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
-@testable import Environments
+import Environments
 
 @Suite("TimeLimit, PointMass, registry and assets")
 struct TaskTests {
