@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <stdint.h>
 #include <string.h>
+#include <zlib.h>
 
 // ---------------------------------------------------------------------------------------------
 // Macros Swift cannot import (they expand to global variables behind H5open(), or to casts),
@@ -121,4 +122,36 @@ static inline long orl_inflate(void *dst, unsigned long dst_len, const void *src
     unsigned long out = dst_len;
     int rc = fn((unsigned char *)dst, &out, (const unsigned char *)src, src_len);
     return rc == 0 ? (long)out : -1;
+}
+
+typedef int (*orl_inflate_init2_fn)(z_stream *, int, const char *, int);
+typedef int (*orl_inflate_fn)(z_stream *, int);
+typedef int (*orl_inflate_end_fn)(z_stream *);
+
+/// Inflates raw deflate data (no zlib header, as in ZIP/.npz members) into `dst`; returns the
+/// number of bytes written, or -1 on error, a missing zlib, or output that does not fit.
+static inline long orl_inflate_raw(void *dst, unsigned long dst_len, const void *src, unsigned long src_len) {
+    orl_inflate_init2_fn init = (orl_inflate_init2_fn)dlsym(RTLD_DEFAULT, "inflateInit2_");
+    orl_inflate_fn step = (orl_inflate_fn)dlsym(RTLD_DEFAULT, "inflate");
+    orl_inflate_end_fn end = (orl_inflate_end_fn)dlsym(RTLD_DEFAULT, "inflateEnd");
+    if (!init || !step || !end) return -1;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (init(&z, -15, ZLIB_VERSION, (int)sizeof(z_stream)) != Z_OK) return -1;
+    long produced = -1;
+    z.next_in = (Bytef *)src;
+    z.next_out = (Bytef *)dst;
+    while (1) {
+        unsigned long in_left = src_len - (unsigned long)((const unsigned char *)z.next_in - (const unsigned char *)src);
+        unsigned long out_left = dst_len - (unsigned long)((unsigned char *)z.next_out - (unsigned char *)dst);
+        z.avail_in = in_left > 0x40000000UL ? 0x40000000U : (uInt)in_left;
+        z.avail_out = out_left > 0x40000000UL ? 0x40000000U : (uInt)out_left;
+        int rc = step(&z, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) { produced = (long)((unsigned char *)z.next_out - (unsigned char *)dst); break; }
+        if (rc != Z_OK) break;
+        if (z.avail_in == 0 && in_left <= 0x40000000UL) break;  /* input exhausted before the end */
+        if (z.avail_out == 0 && out_left <= 0x40000000UL) break; /* output full before the end */
+    }
+    end(&z);
+    return produced;
 }

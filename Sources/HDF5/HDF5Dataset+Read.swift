@@ -71,6 +71,7 @@ extension HDF5Dataset {
         guard shape.count <= TensorShape.maxRank else {
             throw HDF5Error.wrongRank(file: file, key: key, expected: "≤ \(TensorShape.maxRank)", found: shape)
         }
+        _ = try elementCount(rows: rows)
         var dims = shape
         if let rows, !dims.isEmpty { dims[0] = rows.count }
         return try Tensor(shape: TensorShape(dims)) { buffer in try read(into: buffer, rows: rows) }
@@ -136,6 +137,7 @@ extension HDF5Dataset {
 
     /// Number of elements a selection of rows covers, validating the range.
     func elementCount(rows: Range<Int>?) throws -> Int {
+        try checkPlausibleSize()
         guard let rows else { return count }
         guard !shape.isEmpty else {
             throw HDF5Error.invalidRequest(file: file, key: key, reason: "row selection \(rows) on a scalar dataset")
@@ -145,6 +147,27 @@ extension HDF5Dataset {
                                            reason: "rows \(rows) outside 0..<\(shape[0]) (shape \(shape))")
         }
         return rows.count * rowWidth
+    }
+
+    /// Rejects a dataspace that declares far more data than the file stores (a damaged header),
+    /// before anything is allocated: deflate cannot expand more than ~1032:1, so a dataset whose
+    /// declared bytes exceed 1100 × its stored bytes + 64 MiB is reported as corrupt. (Sparse
+    /// datasets made mostly of unwritten fill-value chunks are therefore not supported.)
+    func checkPlausibleSize() throws {
+        let declared = shape.reduce(1.0) { $0 * Double($1) } * Double(Swift.max(elementType.byteSize, 1))
+        HDF5Library.silence()
+        var stored = Double(H5Dget_storage_size(handle.id))
+        let fileID = H5Iget_file_id(handle.id)
+        if fileID >= 0 {
+            var size: hsize_t = 0
+            if H5Fget_filesize(fileID, &size) >= 0 { stored = Swift.min(stored, Double(size)) }
+            H5Fclose(fileID)
+        }
+        if declared > stored * 1100 + 64 * 1024 * 1024 {
+            _ = HDF5Library.takeErrorMessage()
+            throw HDF5Error.corrupt(file: file, key: key,
+                                    reason: "shape \(shape) declares \(Int(declared)) bytes but only \(Int(stored)) are stored")
+        }
     }
 
     /// Reads the selection with libhdf5 converting to `memoryType`, using the parallel gzip path
