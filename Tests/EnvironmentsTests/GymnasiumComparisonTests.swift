@@ -23,8 +23,8 @@ struct GymnasiumComparisonTests {
         zip(ours, theirs).map { abs(Double($0) - $1) / (1 + abs($1)) }.max() ?? .infinity
     }
 
-    @Test("one step from identical states matches", arguments: Task.allCases)
-    func oneStep(task: Task) throws {
+    @Test("one step from identical states matches", arguments: MuJoCoTask.allCases)
+    func oneStep(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 11)
         var cases = [GymnasiumReference.Case]()
@@ -53,8 +53,8 @@ struct GymnasiumComparisonTests {
         #expect(worstReward <= Self.rewardTolerance)
     }
 
-    @Test("50-step trajectories stay close", arguments: Task.allCases)
-    func trajectory(task: Task) throws {
+    @Test("50-step trajectories stay close", arguments: MuJoCoTask.allCases)
+    func trajectory(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 5)
         let (qpos, qvel) = randomState(env, rng: &rng, velocityScale: 0.1)

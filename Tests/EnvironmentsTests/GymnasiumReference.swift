@@ -75,7 +75,7 @@ print(json.dumps(res))
 }
 
 /// The MuJoCo environments by name, for parameterized tests.
-enum Task: String, CaseIterable, CustomTestStringConvertible, Sendable {
+enum MuJoCoTask: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case halfCheetah = "halfcheetah", hopper, walker2d
 
     var testDescription: String { rawValue }

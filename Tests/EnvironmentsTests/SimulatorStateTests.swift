@@ -9,8 +9,8 @@ struct SimulatorStateTests {
         return actions.map { _ = env.step($0, into: &obs); return obs }
     }
 
-    @Test("Restoring a captured state reproduces the continuation bit for bit", arguments: Task.allCases)
-    func roundTrip(task: Task) throws {
+    @Test("Restoring a captured state reproduces the continuation bit for bit", arguments: MuJoCoTask.allCases)
+    func roundTrip(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 3)
         _ = env.reset(seed: 9)
@@ -25,8 +25,8 @@ struct SimulatorStateTests {
         #expect(rollout(env, actions) == first)
     }
 
-    @Test("reset(seed:) is deterministic and draws the documented noise", arguments: Task.allCases)
-    func resetNoise(task: Task) throws {
+    @Test("reset(seed:) is deterministic and draws the documented noise", arguments: MuJoCoTask.allCases)
+    func resetNoise(task: MuJoCoTask) throws {
         let env = try task.make()
         let a = env.reset(seed: 42), stateA = env.state
         let b = env.reset(seed: 42)
@@ -44,8 +44,8 @@ struct SimulatorStateTests {
         #expect(maxPositionNoise <= scale && maxPositionNoise > scale / 2)
     }
 
-    @Test("A state rebuilt from an observation steps like the original; x does not matter", arguments: Task.allCases)
-    func fromObservation(task: Task) throws {
+    @Test("A state rebuilt from an observation steps like the original; x does not matter", arguments: MuJoCoTask.allCases)
+    func fromObservation(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 8)
         _ = env.reset(seed: 1)
@@ -73,8 +73,8 @@ struct SimulatorStateTests {
         #expect(abs(atZero.reward - truth.reward) <= 1e-3)
     }
 
-    @Test("Observed velocities of Hopper and Walker2d are clipped to ±10; HalfCheetah's are not", arguments: Task.allCases)
-    func velocityClipping(task: Task) throws {
+    @Test("Observed velocities of Hopper and Walker2d are clipped to ±10; HalfCheetah's are not", arguments: MuJoCoTask.allCases)
+    func velocityClipping(task: MuJoCoTask) throws {
         let env = try task.make()
         var qvel = [Double](repeating: 0, count: env.simulator.velocityCount)
         qvel[1] = 25
@@ -86,8 +86,8 @@ struct SimulatorStateTests {
         #expect(obs[offset + 3] == (clipped ? -10 : -40))
     }
 
-    @Test("Actions are clipped to [-1, 1] before the control cost, as D4RL's wrapper does", arguments: Task.allCases)
-    func actionClipping(task: Task) throws {
+    @Test("Actions are clipped to [-1, 1] before the control cost, as D4RL's wrapper does", arguments: MuJoCoTask.allCases)
+    func actionClipping(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 4)
         let inRange = randomAction(env.actionSpec.dimension, rng: &rng).enumerated().map { i, a in

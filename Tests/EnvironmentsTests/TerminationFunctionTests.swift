@@ -66,8 +66,8 @@ struct TerminationFunctionTests {
         #expect(!TerminationFunction.halfCheetah([Float](repeating: -1e6, count: 17)))
     }
 
-    @Test("On random states the function of the observation equals the environment's flag", arguments: Task.allCases)
-    func matchesEnvironment(task: Task) throws {
+    @Test("On random states the function of the observation equals the environment's flag", arguments: MuJoCoTask.allCases)
+    func matchesEnvironment(task: MuJoCoTask) throws {
         let env = try task.make()
         var rng = RandomGenerator(seed: 21)
         var terminalCount = 0
