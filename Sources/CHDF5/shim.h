@@ -155,3 +155,7 @@ static inline long orl_inflate_raw(void *dst, unsigned long dst_len, const void 
     end(&z);
     return produced;
 }
+
+#include <malloc.h>
+/// Heap bytes in use (glibc), for benchmarks that check a loop does not allocate.
+static inline size_t orl_heap_bytes_in_use(void) { return mallinfo2().uordblks; }

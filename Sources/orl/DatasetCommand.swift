@@ -1,0 +1,85 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import OfflineData
+
+extension ORL {
+    /// `orl dataset inspect|list`: validate and summarize datasets; show the registry.
+    struct Dataset: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Inspect D4RL/NeoRL dataset files and list the dataset registry.",
+            subcommands: [Inspect.self, List.self]
+        )
+    }
+}
+
+extension ORL.Dataset {
+    struct Inspect: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keys, shapes, dtypes, transitions, episodes, returns, normalized score and every validation problem.")
+
+        @Argument(help: "A file path (.hdf5 or NeoRL .npz) or a registered dataset name.")
+        var fileOrName: String
+
+        func run() throws {
+            let registry = try DatasetRegistry.standard()
+            let (path, entry) = try registry.resolve(fileOrName)
+            let data = path.hasSuffix(".npz") ? try NeoRLFile.load(path: path) : try D4RLFile.load(path: path, validation: .report)
+            print("file: \(path)")
+            if let entry { print("registered as: \(entry.name) (\(entry.source), \(entry.environment))") }
+            print("keys:")
+            for key in data.storedLayout.keys.sorted() { print("  \(key): \(data.storedLayout[key]!)") }
+            if !data.metadata.isEmpty {
+                print("metadata: " + data.metadata.keys.sorted().map { "\($0)=\(data.metadata[$0]!)" }.joined(separator: ", "))
+            }
+            let episodes = data.episodes()
+            let stats = EpisodeStatistics(episodes)
+            print("transitions: \(data.count) (q-learning view: \(data.qlearningTransitions().count))")
+            print("episodes: \(stats.count) (terminal \(stats.terminalCount), timeout \(stats.timeoutCount), cut \(stats.cutCount)), mean length \(String(format: "%.1f", stats.meanLength))")
+            print(String(format: "returns: mean %.2f, std %.2f, min %.2f, max %.2f", stats.meanReturn, stats.standardDeviation,
+                         stats.minReturn, stats.maxReturn))
+            if let entry {
+                print(String(format: "behaviour policy normalized score: %.2f", entry.normalizedScore(return: stats.meanReturn)))
+                if let expected = entry.transitions, expected != data.count {
+                    print("note: the registry expects \(expected) transitions")
+                }
+            }
+            let problems = data.validate()
+            print(problems.isEmpty ? "validation: no problems" : "validation: \(problems.count) problem(s)")
+            for problem in problems { print("  \(problem)") }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every registered dataset and whether its file is present locally.")
+
+        @Option(help: "Only datasets from this source: d4rl, neorl or orl.")
+        var source: String?
+
+        func run() throws {
+            let registry = try DatasetRegistry.standard()
+            for entry in registry.entries where source == nil || entry.source == source {
+                let local = registry.localPath(for: entry)
+                let status = local.map { "present  \($0)" } ?? "missing"
+                let size = entry.transitions.map { "\($0)" } ?? "?"
+                print("\(entry.name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(entry.source.padding(toLength: 6, withPad: " ", startingAt: 0)) N=\(size.padding(toLength: 8, withPad: " ", startingAt: 0)) \(status)")
+            }
+        }
+    }
+}
+
+extension ORL.Bench {
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Read a 1M-transition halfcheetah-sized D4RL file (ours vs h5py, ratio = h5py/ours); sample 256-batches.")
+
+        @OptionGroup var output: BenchOutputOptions
+
+        @Option(help: "Transitions in the generated file.")
+        var transitions = 1_000_000
+
+        func run() throws {
+            output.print(try LoadBenchmark(rounds: min(output.rounds, 5), transitions: transitions).run())
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import OfflineData
+import Testing
+import TestSupport
+
+@Suite("Registry, NeoRL, normalizer and buffers")
+struct RegistryAndBufferTests {
+    @Test func embeddedRegistryAgreesWithManifestJSON() throws {
+        let url = Python.repositoryRoot.appendingPathComponent("Datasets/manifest.json")
+        let fromFile = try DatasetRegistry(json: Data(contentsOf: url), source: url.path)
+        #expect(fromFile.entries == DatasetRegistry.embedded.entries,
+                "Sources/OfflineData/ManifestJSON.swift is stale; regenerate it from Datasets/manifest.json (Datasets/README.md)")
+        let d4rl = fromFile.entries.filter { $0.source == "d4rl" }
+        #expect(d4rl.count == 24 && fromFile.entries.filter { $0.source == "neorl" }.count == 27)
+        #expect(fromFile.entries.filter(\.isGenerated).allSatisfy { $0.fileName.hasPrefix("generated/") })
+    }
+
+    @Test func normalizedScoresAndSuggestions() throws {
+        let registry = DatasetRegistry.embedded
+        #expect(abs(try registry.normalizedScore(dataset: "hopper-medium-v2", return: 3234.3) - 100) < 1e-9)
+        #expect(abs(try registry.normalizedScore(dataset: "halfcheetah-random-v2", return: -280.178953)) < 1e-9)
+        #expect(abs(try normalizedScore(dataset: "walker2d-medium-orl", return: 1.629008)) < 1e-9)
+        #expect(try registry.entry(named: "hopper-medium-orl").refMaxScore == 3234.3)
+        do {
+            _ = try registry.entry(named: "hoper-medium-v2")
+            Issue.record("expected unknownDataset")
+        } catch let OfflineDataError.unknownDataset(_, suggestions) {
+            #expect(suggestions.first == "hopper-medium-v2")
+        }
+        #expect(try registry.entry(named: "hopper-medium-v2").url!.hasSuffix("gym_mujoco_v2/hopper_medium-v2.hdf5"))
+    }
+
+    @Test func neoRLArchivesLoadWithTheirXPosition() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        for compressed in [false, true] {
+            let path = dir.path("Hopper-v3-low-100-train-noise-\(compressed).npz")
+            _ = try Python.check("""
+            import sys, numpy as np
+            rng = np.random.default_rng(1); n = 30
+            obs = rng.normal(size=(n, 12)).astype('f4')
+            done = np.zeros((n, 1), 'f4'); done[9] = 1
+            save = np.savez_compressed if sys.argv[2] == '1' else np.savez
+            save(sys.argv[1], obs=obs, next_obs=obs + 1, action=rng.normal(size=(n, 3)).astype('f4'),
+                 reward=rng.normal(size=(n, 1)).astype('f4'), done=done, index=np.array([10, 20, 30], 'f4'))
+            """, arguments: [path, compressed ? "1" : "0"])
+            let data = try NeoRLFile.load(path: path)
+            #expect(data.observationDimension == 12 && data.count == 30)
+            #expect(data.terminals[9] && data.timeouts?[19] == true && data.timeouts?[9] == false)
+            #expect(data.episodes().map(\.length) == [10, 10, 10])
+            #expect(data.dynamicsTransitions().count == 28)  // rows 0..<29, minus the timeout row 19
+        }
+        let bad = dir.path("bad.npz")
+        try Data("PK not really".utf8).write(to: URL(fileURLWithPath: bad))
+        #expect(throws: OfflineDataError.self) { try NeoRLFile.load(path: bad) }
+    }
+
+    @Test func normalizerUsesPopulationStdPlusEpsilon() {
+        let x = Tensor([[1, 10], [3, 10]])
+        let n = Normalizer(fitting: x)
+        #expect(n.mean == [2, 10] && n.std == [1 + 1e-3, 1e-3])
+        var y = n.normalized(x)
+        #expect(isClose(y, Tensor([[-1 / 1.001, 0], [1 / 1.001, 0]])))
+        n.denormalize(&y)
+        #expect(isClose(y, x, rtol: 1e-5, atol: 1e-4))
+    }
+
+    @Test func buffersSampleUniformlyAndMixInTheRightRatio() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = try D4RLFile.load(path: D4RLFixtures.make(in: dir, name: "b.hdf5"))
+        let real = ReplayBuffer(data.qlearningTransitions())
+        var model = ReplayBuffer(capacity: 50, observationDimension: 5, actionDimension: 2)
+        var fake = data.dynamicsTransitions()
+        fake.rewards = Tensor(repeating: 1000, shape: fake.rewards.shape)
+        model.add(fake)
+        #expect(model.count == 50)
+        var batch = TransitionBatch(batchSize: 256, observationDimension: 5, actionDimension: 2)
+        var rng = RandomGenerator(seed: 9)
+        MixedSampler(realRatio: 0.25).sample(real: real, model: model, into: &batch, rng: &rng)
+        let fromModel = batch.rewards.scalars.filter { $0 == 1000 }.count
+        #expect(fromModel == 256 - 64)
+        // Each sampled row is a consistent transition: its reward matches its observation's row.
+        real.sample(into: &batch, rng: &rng)
+        let q = data.qlearningTransitions()
+        for row in 0..<8 {
+            let match = (0..<q.count).first { q.observations[$0, 0] == batch.observations[row, 0] }
+            #expect(match.map { q.rewards[$0] == batch.rewards[row] } == true)
+        }
+    }
+}
