@@ -37,6 +37,20 @@ enum Kernels {
         return Tensor(repeating: 0, shape: shape) + t
     }
 
+    // MARK: - Products
+
+    /// `op(a)·op(b)` through ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``.
+    static func matmul(_ a: Tensor, _ b: Tensor, _ transposeA: Bool, _ transposeB: Bool) -> Tensor {
+        let ar = a.rank, br = b.rank
+        precondition((ar == 2 || ar == 3) && (br == 2 || br == 3), "matmul: operands must have rank 2 or 3, got \(a.shape) and \(b.shape)")
+        let m = transposeA ? a.shape.last : a.shape[ar - 2]
+        let n = transposeB ? b.shape[br - 2] : b.shape.last
+        let batch = ar == 3 ? a.shape[0] : (br == 3 ? b.shape[0] : 0)
+        var out = Tensor(uninitializedShape: batch > 0 ? [batch, m, n] : [m, n])
+        Tensor.parallelGemm(a, b, into: &out, transposeA: transposeA, transposeB: transposeB)
+        return out
+    }
+
     // MARK: - Exponential and logistic
 
     /// eˣ by Cody–Waite range reduction and Cephes' degree-6 polynomial (about 1 ulp over the
@@ -44,7 +58,9 @@ enum Kernels {
     @inlinable @inline(__always)
     static func exp(_ x: Float) -> Float {
         let x = Swift.min(Swift.max(x, -87.0), 88.0)
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        // Round x·log₂e to an integer n with the 1.5·2²³ trick: the sum's low mantissa bits hold n.
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
         let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p: Float = 1.987_569_15e-4
         p = p * r + 1.398_199_95e-3
@@ -53,7 +69,7 @@ enum Kernels {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_1e-1
         p = p * (r * r) + r + 1
-        return p * Float(bitPattern: UInt32(bitPattern: Int32(n) &+ 127) &<< 23)
+        return p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     }
 
     /// The logistic function 1 / (1 + e⁻ˣ) with the vectorisable exponential.

@@ -48,19 +48,8 @@ extension Variable {
     /// silu″(x)  = σ(1 − σ)(2 + x(1 − 2σ))       (via the recorded rule under createGraph)
     /// ```
     public func silu() -> Variable {
-        var s = Tensor(uninitializedShape: shape)
-        let y: Tensor = value.withUnsafeBufferPointer { px in
-            s.withUnsafeMutableBufferPointer { ps in
-                Tensor(shape: shape) { out in
-                    let x = px.baseAddress!, sp = ps.baseAddress!, o = out.baseAddress!
-                    for i in 0..<out.count {
-                        let sig = Kernels.sigmoid(x[i])
-                        sp[i] = sig
-                        o[i] = x[i] * sig
-                    }
-                }
-            }
-        }
+        let s = value.map { Kernels.sigmoid($0) }
+        let y = Kernels.map2(value, s) { $0 * $1 }
         return Variable.record(y, inputs: [self], name: "silu") { [s] g, c in
             if !c.createGraph {
                 return [Variable(Kernels.map3(g.value, s, c.result.value) { g, s, y in g * (s + y * (1 - s)) })]

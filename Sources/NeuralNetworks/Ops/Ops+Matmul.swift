@@ -14,7 +14,7 @@ extension Variable {
     ///   - transposeSelf: use selfᵀ.
     ///   - transposeOther: use otherᵀ.
     public func matmul(_ other: Variable, transposeSelf: Bool = false, transposeOther: Bool = false) -> Variable {
-        let value = self.value.matmul(other.value, transposeSelf: transposeSelf, transposeOther: transposeOther)
+        let value = Kernels.matmul(self.value, other.value, transposeSelf, transposeOther)
         return Variable.record(value, inputs: [self, other], name: "matmul") { g, c in
             let (da, db) = Variable.matmulGradients(g, c, 0, 1, transposeSelf, transposeOther)
             return [da, db]
@@ -34,7 +34,7 @@ extension Variable {
         let (batch, m, n) = Variable.productShape(x.shape, weight.shape)
         let outShape: TensorShape = batch > 0 ? [batch, m, n] : [m, n]
         var out = Kernels.rowsFilled(with: bias.value, shape: outShape)
-        Tensor.gemm(x.value, weight.value, into: &out, alpha: 1, beta: 1)
+        Tensor.parallelGemm(x.value, weight.value, into: &out, alpha: 1, beta: 1)
         return record(out, inputs: [x, weight, bias], name: "affine") { g, c in
             let (dx, dw) = matmulGradients(g, c, 0, 1, false, false)
             return [dx, dw, c.needsGradient(2) ? g.sum(toShape: c.inputShape(2)) : nil]

@@ -80,16 +80,26 @@ open class Adam: Optimizer<AdamState> {
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
                         let g = pg.baseAddress!, p = pp.baseAddress!, mm = pm.baseAddress!, vv = pv.baseAddress!
-                        for i in 0..<pp.count {
-                            var theta = p[i]
-                            var gi = g[i]
-                            if decay != 1 { theta = theta * decay }
-                            if l2 != 0 { gi = gi + l2 * theta }
-                            let mi = b1 * mm[i] + (1 - b1) * gi
-                            let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
-                            mm[i] = mi
-                            vv[i] = vi
-                            p[i] = theta - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
+                        let n = pp.count
+                        if decay != 1 { for i in 0..<n { p[i] = p[i] * decay } }
+                        if l2 != 0 {
+                            for i in 0..<n {
+                                let gi = g[i] + l2 * p[i]
+                                let mi = b1 * mm[i] + (1 - b1) * gi
+                                let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
+                                mm[i] = mi
+                                vv[i] = vi
+                                p[i] = p[i] - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
+                            }
+                        } else {
+                            for i in 0..<n {
+                                let gi = g[i]
+                                let mi = b1 * mm[i] + (1 - b1) * gi
+                                let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
+                                mm[i] = mi
+                                vv[i] = vi
+                                p[i] = p[i] - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
+                            }
                         }
                     }
                 }

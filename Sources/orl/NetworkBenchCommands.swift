@@ -1,0 +1,62 @@
+import ArgumentParser
+import Benchmarks
+
+extension ORL.Bench {
+    /// `orl bench sac-update --critics N [--eta E]`.
+    struct SACUpdate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sac-update",
+            abstract: "One full SAC-N update (EDAC with --eta > 0): obs 17, action 6, batch 256, 3×256 critics and actor.")
+
+        @Option(help: "Critic ensemble size N.")
+        var critics = 10
+
+        @Option(help: "EDAC diversity coefficient η (0 gives SAC-N).")
+        var eta: Float = 0
+
+        @Option(help: "Updates per timed round.")
+        var updates = 10
+
+        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
+        var blasThreading = false
+
+        @OptionGroup var output: BenchOutputOptions
+
+        func validate() throws {
+            guard critics >= 2 else { throw ValidationError("--critics must be at least 2, got \(critics).") }
+            guard eta >= 0 else { throw ValidationError("--eta must be non-negative, got \(eta).") }
+            guard updates > 0 else { throw ValidationError("--updates must be positive, got \(updates).") }
+        }
+
+        func run() throws {
+            var benchmark = SACUpdateBenchmark(critics: critics, eta: eta, rounds: output.rounds, updatesPerRound: updates)
+            benchmark.parallel = !blasThreading
+            output.print(benchmark.run())
+        }
+    }
+
+    /// `orl bench dynamics-step`.
+    struct DynamicsStep: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dynamics-step",
+            abstract: "One training step of a 7-member 4×200 SiLU dynamics ensemble (Gaussian NLL, AdamW, batch 256).")
+
+        @Option(help: "Steps per timed round.")
+        var steps = 20
+
+        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
+        var blasThreading = false
+
+        @OptionGroup var output: BenchOutputOptions
+
+        func validate() throws {
+            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps).") }
+        }
+
+        func run() throws {
+            var benchmark = DynamicsStepBenchmark(rounds: output.rounds, stepsPerRound: steps)
+            benchmark.parallel = !blasThreading
+            output.print(benchmark.run())
+        }
+    }
+}
