@@ -42,7 +42,7 @@ extension Tensor {
         }
         let (batch, m, n) = productShape(a.shape, b.shape, transposeA, transposeB)
         let expected: TensorShape = batch > 0 ? [batch, m, n] : [m, n]
-        tensorPrecondition(c.shape == expected,
+        precondition(c.shape == expected,
                      "parallelGemm: output has shape \(c.shape), but \(a.shape) · \(b.shape) gives \(expected)")
         let k = transposeA ? a.shape[a.rank - 2] : a.shape.last
         let tall = batch == 0 || (a.rank == 3 && b.rank == 2 && !transposeA)
