@@ -58,7 +58,7 @@ extension Tensor {
     /// - Returns: eigenvalues ascending, and the eigenvectors as columns of an n×n matrix.
     public func symmetricEigen() throws -> (values: Tensor, vectors: Tensor) {
         let (m, n) = matrixDimensions("symmetricEigen")
-        precondition(m == n, "symmetricEigen: matrix must be square, got \(shape)")
+        tensorPrecondition(m == n, "symmetricEigen: matrix must be square, got \(shape)")
         var values = Tensor(uninitializedShape: [n]), vectors = Tensor(uninitializedShape: [n, n])
         let status = withUnsafeBufferPointer { a in
             values.withUnsafeMutableBufferPointer { pv in
@@ -73,7 +73,7 @@ extension Tensor {
     /// - Throws: ``LinearAlgebraError/notPositiveDefinite(shape:)``.
     public func cholesky() throws -> Tensor {
         let (m, n) = matrixDimensions("cholesky")
-        precondition(m == n, "cholesky: matrix must be square, got \(shape)")
+        tensorPrecondition(m == n, "cholesky: matrix must be square, got \(shape)")
         var l = Tensor(uninitializedShape: [n, n])
         let status = withUnsafeBufferPointer { a in
             l.withUnsafeMutableBufferPointer { orl_cholesky(a.baseAddress, Int32(n), $0.baseAddress) }
@@ -86,8 +86,8 @@ extension Tensor {
     /// - Throws: ``LinearAlgebraError/singular(shape:)`` when `a` has no inverse.
     public static func solve(_ a: Tensor, _ b: Tensor) throws -> Tensor {
         let (m, n) = a.matrixDimensions("solve")
-        precondition(m == n, "solve: system matrix must be square, got \(a.shape)")
-        precondition((b.rank == 1 || b.rank == 2) && b.shape[0] == n,
+        tensorPrecondition(m == n, "solve: system matrix must be square, got \(a.shape)")
+        tensorPrecondition((b.rank == 1 || b.rank == 2) && b.shape[0] == n,
                      "solve: right-hand side \(b.shape) does not match system matrix \(a.shape)")
         let k = b.rank == 1 ? 1 : b.shape[1]
         var x = Tensor(uninitializedShape: b.shape)
@@ -101,7 +101,7 @@ extension Tensor {
     }
 
     private func matrixDimensions(_ operation: String) -> (Int, Int) {
-        precondition(rank == 2 && count > 0, "\(operation): expects a non-empty matrix (rank 2), got shape \(shape)")
+        tensorPrecondition(rank == 2 && count > 0, "\(operation): expects a non-empty matrix (rank 2), got shape \(shape)")
         return (shape[0], shape[1])
     }
 

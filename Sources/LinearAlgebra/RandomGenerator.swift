@@ -79,7 +79,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
     /// A uniform integer in `0..<upperBound` without modulo bias.
     @inlinable
     public mutating func integer(below upperBound: Int) -> Int {
-        precondition(upperBound > 0, "integer(below:): upper bound \(upperBound) must be positive")
+        tensorPrecondition(upperBound > 0, "integer(below:): upper bound \(upperBound) must be positive")
         return Int(next(upperBound: UInt64(upperBound)))
     }
 
@@ -104,10 +104,10 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Hashable, Codabl
     public mutating func categorical(_ weights: [Float]) -> Int {
         var total = 0.0
         for w in weights {
-            precondition(w >= 0 && w.isFinite, "categorical: weight \(w) is negative or not finite")
+            tensorPrecondition(w >= 0 && w.isFinite, "categorical: weight \(w) is negative or not finite")
             total += Double(w)
         }
-        precondition(total > 0, "categorical: all \(weights.count) weights are zero")
+        tensorPrecondition(total > 0, "categorical: all \(weights.count) weights are zero")
         let target = uniformDouble() * total
         var cumulative = 0.0
         for (i, w) in weights.enumerated() {

@@ -38,7 +38,7 @@ extension Tensor {
     /// Independent uniform samples in [low, high).
     public static func uniform(_ shape: TensorShape, low: Float = 0, high: Float = 1,
                                rng: inout RandomGenerator) -> Tensor {
-        precondition(low <= high, "uniform: low \(low) exceeds high \(high)")
+        tensorPrecondition(low <= high, "uniform: low \(low) exceeds high \(high)")
         return Tensor(shape: shape) { p in
             for i in 0..<p.count { p[i] = rng.uniform(low, high) }
         }

@@ -12,7 +12,7 @@ extension TensorShape {
         for i in 0..<rank {
             let da = i < rank - a.rank ? 1 : a[i - (rank - a.rank)]
             let db = i < rank - b.rank ? 1 : b[i - (rank - b.rank)]
-            precondition(da == db || da == 1 || db == 1, "shapes \(a) and \(b) cannot be broadcast together")
+            tensorPrecondition(da == db || da == 1 || db == 1, "shapes \(a) and \(b) cannot be broadcast together")
             dims[i] = da == 1 ? db : da
         }
         return TensorShape(dims)
@@ -163,7 +163,7 @@ extension Tensor {
     /// `self + alpha * other` in place (BLAS's axpy); shapes must be equal.
     @inlinable
     public mutating func addScaled(_ other: Tensor, alpha: Float) {
-        precondition(shape == other.shape, "addScaled: shapes \(shape) and \(other.shape) differ")
+        tensorPrecondition(shape == other.shape, "addScaled: shapes \(shape) and \(other.shape) differ")
         formZipWith(other) { $0 + alpha * $1 }
     }
 }

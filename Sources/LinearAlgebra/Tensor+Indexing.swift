@@ -4,14 +4,14 @@
 extension Tensor {
     /// Joins tensors along `axis`; all other dimensions must match.
     public static func concatenate(_ tensors: [Tensor], axis: Int = 0) -> Tensor {
-        precondition(!tensors.isEmpty, "concatenate: no tensors")
+        tensorPrecondition(!tensors.isEmpty, "concatenate: no tensors")
         let first = tensors[0].shape
         let axis = first.normalizedAxis(axis)
         var total = 0
         for t in tensors {
-            precondition(t.rank == first.rank, "concatenate: ranks differ: \(first) and \(t.shape)")
+            tensorPrecondition(t.rank == first.rank, "concatenate: ranks differ: \(first) and \(t.shape)")
             for i in 0..<first.rank where i != axis {
-                precondition(t.shape[i] == first[i], "concatenate along axis \(axis): shapes \(first) and \(t.shape) differ off the axis")
+                tensorPrecondition(t.shape[i] == first[i], "concatenate along axis \(axis): shapes \(first) and \(t.shape) differ off the axis")
             }
             total += t.shape[axis]
         }
@@ -36,7 +36,7 @@ extension Tensor {
     /// The elements with index in `range` along `axis`.
     public func slice(_ range: Range<Int>, axis: Int = 0) -> Tensor {
         let axis = shape.normalizedAxis(axis)
-        precondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
+        tensorPrecondition(range.lowerBound >= 0 && range.upperBound <= shape[axis],
                      "slice: range \(range) out of bounds for axis \(axis) of shape \(shape)")
         var outShape = shape
         outShape[axis] = range.count
@@ -63,14 +63,14 @@ extension Tensor {
     public func gather(_ indices: [Int], axis: Int = 0, into result: inout Tensor) {
         let axis = shape.normalizedAxis(axis)
         let expected = gatheredShape(count: indices.count, axis: axis)
-        precondition(result.shape == expected, "gather: output has shape \(result.shape), expected \(expected)")
+        tensorPrecondition(result.shape == expected, "gather: output has shape \(result.shape), expected \(expected)")
         result.makeUnique()
         let (outer, size, inner) = shape.split(around: axis)
         let dst = result.storage.pointer, src = storage.pointer
         indices.withUnsafeBufferPointer { idx in
             for o in 0..<outer {
                 for (k, i) in idx.enumerated() {
-                    precondition(i >= 0 && i < size, "gather: index \(i) out of range 0..<\(size) on axis \(axis) of \(shape)")
+                    tensorPrecondition(i >= 0 && i < size, "gather: index \(i) out of range 0..<\(size) on axis \(axis) of \(shape)")
                     (dst + (o * idx.count + k) * inner).update(from: src + (o * size + i) * inner, count: inner)
                 }
             }
@@ -82,7 +82,7 @@ extension Tensor {
     /// (repeated indices accumulate): the adjoint of ``gather(_:axis:)``.
     public mutating func scatterAdd(_ source: Tensor, at indices: [Int], axis: Int = 0) {
         let axis = shape.normalizedAxis(axis)
-        precondition(source.shape == gatheredShape(count: indices.count, axis: axis),
+        tensorPrecondition(source.shape == gatheredShape(count: indices.count, axis: axis),
                      "scatterAdd: source shape \(source.shape) does not match \(indices.count) indices into \(shape)")
         makeUnique()
         let (outer, size, inner) = shape.split(around: axis)
@@ -90,7 +90,7 @@ extension Tensor {
         source.withUnsafeBufferPointer { src in
             for o in 0..<outer {
                 for (k, i) in indices.enumerated() {
-                    precondition(i >= 0 && i < size, "scatterAdd: index \(i) out of range 0..<\(size)")
+                    tensorPrecondition(i >= 0 && i < size, "scatterAdd: index \(i) out of range 0..<\(size)")
                     let d = dst + (o * size + i) * inner, s = src.baseAddress! + (o * indices.count + k) * inner
                     for j in 0..<inner { d[j] += s[j] }
                 }
@@ -106,7 +106,7 @@ extension Tensor {
 
     /// Swaps the last two axes: the matrix transpose for rank 2, per member for rank 3.
     public func transposed() -> Tensor {
-        precondition(rank >= 2, "transposed: needs rank 2 or more, got \(shape)")
+        tensorPrecondition(rank >= 2, "transposed: needs rank 2 or more, got \(shape)")
         var axes = Array(0..<rank)
         axes.swapAt(rank - 1, rank - 2)
         return permuted(axes)
@@ -114,7 +114,7 @@ extension Tensor {
 
     /// Reorders the axes: result axis i is axis `axes[i]` of `self`.
     public func permuted(_ axes: [Int]) -> Tensor {
-        precondition(axes.count == rank && Set(axes) == Set(0..<rank), "permuted: \(axes) is not a permutation of the axes of \(shape)")
+        tensorPrecondition(axes.count == rank && Set(axes) == Set(0..<rank), "permuted: \(axes) is not a permutation of the axes of \(shape)")
         var outDims = [Int](repeating: 0, count: rank)
         var srcStrides = [Int](repeating: 0, count: rank)
         var running = 1
@@ -150,7 +150,7 @@ extension Tensor {
         let axis = shape.normalizedAxis(axis)
         var expected = shape
         expected[axis] = range.count
-        precondition(source.shape == expected && range.lowerBound >= 0 && range.upperBound <= shape[axis],
+        tensorPrecondition(source.shape == expected && range.lowerBound >= 0 && range.upperBound <= shape[axis],
                      "assignSlice: source \(source.shape) does not fit range \(range) of axis \(axis) in \(shape)")
         makeUnique()
         let (outer, size, inner) = shape.split(around: axis)

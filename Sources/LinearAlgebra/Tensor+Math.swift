@@ -38,7 +38,7 @@ extension Tensor {
 
     /// Each element limited to `[lower, upper]`.
     @inlinable public func clamped(min lower: Float, max upper: Float) -> Tensor {
-        precondition(lower <= upper, "clamped: lower bound \(lower) exceeds upper bound \(upper)")
+        tensorPrecondition(lower <= upper, "clamped: lower bound \(lower) exceeds upper bound \(upper)")
         return map { Swift.min(Swift.max($0, lower), upper) }
     }
 

@@ -33,7 +33,7 @@ extension Tensor {
                             alpha: Float = 1, beta: Float = 0) {
         let (batch, m, n) = productShape(a.shape, b.shape, transposeA, transposeB)
         let expected: TensorShape = batch > 0 ? [batch, m, n] : [m, n]
-        precondition(c.shape == expected,
+        tensorPrecondition(c.shape == expected,
                      "gemm: output has shape \(c.shape), but \(a.shape) · \(b.shape) gives \(expected)")
         let k = transposeA ? a.shape[a.rank - 2] : a.shape.last
         let lda = a.shape.last, ldb = b.shape.last
@@ -66,16 +66,16 @@ extension Tensor {
     @inlinable
     internal static func productShape(_ a: TensorShape, _ b: TensorShape,
                                       _ transposeA: Bool, _ transposeB: Bool) -> (Int, Int, Int) {
-        precondition((a.rank == 2 || a.rank == 3) && (b.rank == 2 || b.rank == 3),
+        tensorPrecondition((a.rank == 2 || a.rank == 3) && (b.rank == 2 || b.rank == 3),
                      "matmul: operands must have rank 2 or 3, got \(a) and \(b)")
         let m = transposeA ? a.last : a[a.rank - 2]
         let ka = transposeA ? a[a.rank - 2] : a.last
         let kb = transposeB ? b.last : b[b.rank - 2]
         let n = transposeB ? b[b.rank - 2] : b.last
-        precondition(ka == kb, "matmul: inner dimensions differ: \(a)\(transposeA ? "ᵀ" : "") · \(b)\(transposeB ? "ᵀ" : "")")
+        tensorPrecondition(ka == kb, "matmul: inner dimensions differ: \(a)\(transposeA ? "ᵀ" : "") · \(b)\(transposeB ? "ᵀ" : "")")
         var batch = 0
         if a.rank == 3 && b.rank == 3 {
-            precondition(a[0] == b[0], "matmul: ensemble sizes differ: \(a) · \(b)")
+            tensorPrecondition(a[0] == b[0], "matmul: ensemble sizes differ: \(a) · \(b)")
             batch = a[0]
         } else if a.rank == 3 {
             batch = a[0]

@@ -13,7 +13,7 @@ extension Tensor {
     internal func reduceRows(axis: Int, keepDims: Bool, _ combine: (Float, Float) -> Float) -> Tensor {
         let axis = shape.normalizedAxis(axis)
         let (outer, size, inner) = shape.split(around: axis)
-        precondition(size > 0, "cannot reduce the empty axis \(axis) of shape \(shape)")
+        tensorPrecondition(size > 0, "cannot reduce the empty axis \(axis) of shape \(shape)")
         let result = Tensor(uninitializedShape: shape.reducing(axis: axis, keepingDimension: keepDims))
         let src = storage.pointer, dst = result.storage.pointer
         for o in 0..<outer {
@@ -69,7 +69,7 @@ extension Tensor {
     public func argmax(axis: Int) -> [Int] {
         let axis = shape.normalizedAxis(axis)
         let (outer, size, inner) = shape.split(around: axis)
-        precondition(size > 0, "argmax: empty axis \(axis) of shape \(shape)")
+        tensorPrecondition(size > 0, "argmax: empty axis \(axis) of shape \(shape)")
         var result = [Int](repeating: 0, count: outer * inner)
         withUnsafeBufferPointer { p in
             for o in 0..<outer {
@@ -99,7 +99,7 @@ extension Tensor {
 
     /// Mean of all elements.
     public func mean() -> Float {
-        precondition(count > 0, "mean of an empty tensor")
+        tensorPrecondition(count > 0, "mean of an empty tensor")
         return withUnsafeBufferPointer { p in
             var total = 0.0
             for v in p { total += Double(v) }
@@ -109,13 +109,13 @@ extension Tensor {
 
     /// Largest element.
     public func max() -> Float {
-        precondition(count > 0, "max of an empty tensor")
+        tensorPrecondition(count > 0, "max of an empty tensor")
         return withUnsafeBufferPointer { $0.max()! }
     }
 
     /// Smallest element.
     public func min() -> Float {
-        precondition(count > 0, "min of an empty tensor")
+        tensorPrecondition(count > 0, "min of an empty tensor")
         return withUnsafeBufferPointer { $0.min()! }
     }
 

@@ -46,7 +46,7 @@ public struct Tensor: Sendable {
     /// Creates a tensor from row-major `scalars`; their count must equal `shape.count`.
     @inlinable
     public init(shape: TensorShape, scalars: [Float]) {
-        precondition(scalars.count == shape.count,
+        tensorPrecondition(scalars.count == shape.count,
                      "Tensor(shape: \(shape), scalars:): expected \(shape.count) scalars, got \(scalars.count)")
         self.init(uninitializedShape: shape)
         scalars.withUnsafeBufferPointer { storage.pointer.initialize(from: $0.baseAddress!, count: $0.count) }
@@ -63,7 +63,7 @@ public struct Tensor: Sendable {
     /// Creates a rank-2 tensor from equally long rows.
     public init(_ rows: [[Float]]) {
         let columns = rows.first?.count ?? 0
-        precondition(rows.allSatisfy { $0.count == columns }, "Tensor(rows): rows have different lengths")
+        tensorPrecondition(rows.allSatisfy { $0.count == columns }, "Tensor(rows): rows have different lengths")
         self.init(shape: [rows.count, columns], scalars: rows.flatMap { $0 })
     }
 
@@ -86,7 +86,7 @@ public struct Tensor: Sendable {
     /// The single element of a one-element tensor.
     @inlinable
     public var scalar: Float {
-        precondition(count == 1, "Tensor.scalar: shape \(shape) holds \(count) elements, not 1")
+        tensorPrecondition(count == 1, "Tensor.scalar: shape \(shape) holds \(count) elements, not 1")
         return storage.pointer[0]
     }
 
@@ -136,11 +136,11 @@ public struct Tensor: Sendable {
 
     @inlinable
     internal func flatIndex(_ indices: [Int]) -> Int {
-        precondition(indices.count == rank, "Tensor subscript: \(indices.count) indices for shape \(shape)")
+        tensorPrecondition(indices.count == rank, "Tensor subscript: \(indices.count) indices for shape \(shape)")
         var flat = 0
         for axis in 0..<rank {
             let i = indices[axis]
-            precondition(i >= 0 && i < shape[axis], "Tensor subscript: index \(indices) out of range for shape \(shape)")
+            tensorPrecondition(i >= 0 && i < shape[axis], "Tensor subscript: index \(indices) out of range for shape \(shape)")
             flat = flat &* shape[axis] &+ i
         }
         return flat
@@ -152,11 +152,11 @@ public struct Tensor: Sendable {
         var dims = newShape
         if let unknown = dims.firstIndex(of: -1) {
             let known = dims.enumerated().filter { $0.offset != unknown }.reduce(1) { $0 * $1.element }
-            precondition(known > 0 && count % known == 0, "reshaped: cannot reshape \(shape) to \(newShape)")
+            tensorPrecondition(known > 0 && count % known == 0, "reshaped: cannot reshape \(shape) to \(newShape)")
             dims[unknown] = count / known
         }
         let target = TensorShape(dims)
-        precondition(target.count == count, "reshaped: cannot reshape \(shape) (\(count) elements) to \(target)")
+        tensorPrecondition(target.count == count, "reshaped: cannot reshape \(shape) (\(count) elements) to \(target)")
         return Tensor(storage: storage, shape: target)
     }
 

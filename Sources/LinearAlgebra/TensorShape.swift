@@ -21,9 +21,9 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Expressi
     /// Creates a shape from its dimensions; each must be non-negative.
     @inlinable
     public init(_ dimensions: [Int]) {
-        precondition(dimensions.count <= TensorShape.maxRank,
+        tensorPrecondition(dimensions.count <= TensorShape.maxRank,
                      "TensorShape: rank \(dimensions.count) exceeds the maximum rank \(TensorShape.maxRank)")
-        precondition(dimensions.allSatisfy { $0 >= 0 }, "TensorShape: negative dimension in \(dimensions)")
+        tensorPrecondition(dimensions.allSatisfy { $0 >= 0 }, "TensorShape: negative dimension in \(dimensions)")
         rank = dimensions.count
         d0 = rank > 0 ? dimensions[0] : 1
         d1 = rank > 1 ? dimensions[1] : 1
@@ -46,7 +46,7 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Expressi
     @inlinable
     public subscript(axis: Int) -> Int {
         get {
-            precondition(axis >= 0 && axis < rank, "TensorShape: axis \(axis) out of range for shape \(self)")
+            tensorPrecondition(axis >= 0 && axis < rank, "TensorShape: axis \(axis) out of range for shape \(self)")
             switch axis {
             case 0: return d0
             case 1: return d1
@@ -55,8 +55,8 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Expressi
             }
         }
         set {
-            precondition(axis >= 0 && axis < rank, "TensorShape: axis \(axis) out of range for shape \(self)")
-            precondition(newValue >= 0, "TensorShape: negative dimension \(newValue)")
+            tensorPrecondition(axis >= 0 && axis < rank, "TensorShape: axis \(axis) out of range for shape \(self)")
+            tensorPrecondition(newValue >= 0, "TensorShape: negative dimension \(newValue)")
             switch axis {
             case 0: d0 = newValue
             case 1: d1 = newValue
@@ -89,7 +89,7 @@ public struct TensorShape: Hashable, Sendable, CustomStringConvertible, Expressi
     @inlinable
     public func normalizedAxis(_ axis: Int) -> Int {
         let resolved = axis < 0 ? axis + rank : axis
-        precondition(resolved >= 0 && resolved < rank, "axis \(axis) is out of range for shape \(self)")
+        tensorPrecondition(resolved >= 0 && resolved < rank, "axis \(axis) is out of range for shape \(self)")
         return resolved
     }
 
