@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "OfflineData", targets: ["OfflineData"]),
         .library(name: "HDF5", targets: ["HDF5"]),
         .library(name: "Environments", targets: ["Environments"]),
+        .library(name: "DynamicsModels", targets: ["DynamicsModels"]),
+        .library(name: "PolicyLearning", targets: ["PolicyLearning"]),
         .executable(name: "orl", targets: ["orl"]),
     ],
     dependencies: [
@@ -41,8 +43,12 @@ let package = Package(
         .target(name: "NeuralNetworks", dependencies: ["LinearAlgebra", "HDF5"]),
         .target(name: "OfflineData", dependencies: ["LinearAlgebra", "HDF5"]),
         .target(name: "Environments", dependencies: ["LinearAlgebra", "CMuJoCo"]),
-        .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments"]),
-        .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments", "CArmadillo"]),
+        .target(name: "DynamicsModels", dependencies: ["NeuralNetworks", "OfflineData", "Environments"]),
+        .target(name: "PolicyLearning", dependencies: ["NeuralNetworks", "OfflineData", "Environments", "DynamicsModels"]),
+        .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
+                                                  "DynamicsModels", "PolicyLearning"]),
+        .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
+                                                   "DynamicsModels", "PolicyLearning", "CArmadillo"]),
         .executableTarget(
             name: "orl",
             dependencies: [
@@ -57,6 +63,8 @@ let package = Package(
         .testTarget(name: "NeuralNetworksTests", dependencies: ["TestSupport", "NeuralNetworks", "Benchmarks"]),
         .testTarget(name: "OfflineDataTests", dependencies: ["TestSupport", "OfflineData", "HDF5", "Benchmarks"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["TestSupport", "Environments", "Benchmarks"]),
+        .testTarget(name: "DynamicsModelsTests", dependencies: ["TestSupport", "DynamicsModels", "Benchmarks"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "PolicyLearning", "Benchmarks"]),
     ],
     cxxLanguageStandard: .cxx17
 )

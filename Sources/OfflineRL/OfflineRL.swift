@@ -4,3 +4,5 @@
 @_exported import OfflineData
 @_exported import HDF5
 @_exported import Environments
+@_exported import DynamicsModels
+@_exported import PolicyLearning
