@@ -11,13 +11,13 @@ extension Variable {
     /// max(x, 0); ∂/∂x = g·1[x > 0]. The second derivative is 0 almost everywhere, so the
     /// gradient of the backward pass flows only through `g` (the mask is constant).
     public func relu() -> Variable {
-        let y = value.relu()
+        let y = Kernels.relu(value)
         return Variable.record(y, inputs: [self], name: "relu") { g, _ in [g.masked(wherePositive: y)] }
     }
 
     /// `self` where `reference > 0`, else 0: the ReLU backward step, differentiable in `self`.
     public func masked(wherePositive reference: Tensor) -> Variable {
-        let v = Kernels.map2(value, reference) { $1 > 0 ? $0 : 0 }
+        let v = Kernels.reluMask(value, reference)
         return Variable.record(v, inputs: [self], name: "reluMask") { g, _ in [g.masked(wherePositive: reference)] }
     }
 
@@ -25,7 +25,7 @@ extension Variable {
     public func tanh() -> Variable {
         Variable.record(value.tanh(), inputs: [self], name: "tanh") { g, c in
             if !c.createGraph {
-                return [Variable(Kernels.map2(g.value, c.result.value) { $0 * (1 - $1 * $1) })]
+                return [Variable(Kernels.tanhBackward(g.value, c.result.value))]
             }
             return [g * (1 - c.output.square())]
         }
@@ -33,9 +33,9 @@ extension Variable {
 
     /// The logistic function σ(x) = 1 / (1 + e⁻ˣ); ∂/∂x = g·σ(1 − σ).
     public func sigmoid() -> Variable {
-        let y = value.map { Kernels.sigmoid($0) }
+        let y = Kernels.sigmoid(value)
         return Variable.record(y, inputs: [self], name: "sigmoid") { g, c in
-            if !c.createGraph { return [Variable(Kernels.map2(g.value, y) { $0 * $1 * (1 - $1) })] }
+            if !c.createGraph { return [Variable(Kernels.sigmoidBackward(g.value, y))] }
             let s = c.output
             return [g * (s * (1 - s))]
         }
@@ -48,11 +48,11 @@ extension Variable {
     /// silu″(x)  = σ(1 − σ)(2 + x(1 − 2σ))       (via the recorded rule under createGraph)
     /// ```
     public func silu() -> Variable {
-        let s = value.map { Kernels.sigmoid($0) }
-        let y = Kernels.map2(value, s) { $0 * $1 }
+        let s = Kernels.sigmoid(value)
+        let y = Kernels.product(value, s)
         return Variable.record(y, inputs: [self], name: "silu") { [s] g, c in
             if !c.createGraph {
-                return [Variable(Kernels.map3(g.value, s, c.result.value) { g, s, y in g * (s + y * (1 - s)) })]
+                return [Variable(Kernels.siluBackward(g.value, s, c.result.value))]
             }
             let x = c.input(0)
             let sig = x.sigmoid()

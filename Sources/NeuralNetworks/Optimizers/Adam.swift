@@ -79,21 +79,13 @@ open class Adam: Optimizer<AdamState> {
             parameter.value.withUnsafeMutableBufferPointer { pp in
                 m.withUnsafeMutableBufferPointer { pm in
                     v.withUnsafeMutableBufferPointer { pv in
-                        let g = pg.baseAddress!, p = pp.baseAddress!, mm = pm.baseAddress!, vv = pv.baseAddress!
-                        let n = pp.count
-                        if decay != 1 { for i in 0..<n { p[i] = p[i] * decay } }
-                        if l2 != 0 {
-                            for i in 0..<n {
-                                let gi = g[i] + l2 * p[i]
-                                let mi = b1 * mm[i] + (1 - b1) * gi
-                                let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
-                                mm[i] = mi
-                                vv[i] = vi
-                                p[i] = p[i] - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
-                            }
-                        } else {
-                            for i in 0..<n {
-                                let gi = g[i]
+                        let ptrs = SendablePointers([UnsafeMutablePointer(mutating: pg.baseAddress!), pp.baseAddress!,
+                                                     pm.baseAddress!, pv.baseAddress!])
+                        Kernels.parallelFor(pp.count) { range in
+                            let g = ptrs.pointers[0], p = ptrs.pointers[1], mm = ptrs.pointers[2], vv = ptrs.pointers[3]
+                            if decay != 1 { for i in range { p[i] = p[i] * decay } }
+                            for i in range {
+                                let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
                                 let mi = b1 * mm[i] + (1 - b1) * gi
                                 let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
                                 mm[i] = mi

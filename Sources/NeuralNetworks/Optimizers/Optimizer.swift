@@ -159,9 +159,12 @@ public func polyakUpdate(target: [Variable], source: [Variable], tau: Float) {
         precondition(t.shape == s.shape, "polyakUpdate: shapes \(t.shape) and \(s.shape) differ")
         s.value.withUnsafeBufferPointer { src in
             t.value.withUnsafeMutableBufferPointer { dst in
-                let d = dst.baseAddress!, p = src.baseAddress!
+                let ptrs = SendablePointers([dst.baseAddress!, UnsafeMutablePointer(mutating: src.baseAddress!)])
                 let keep = 1 - tau
-                for i in 0..<dst.count { d[i] = keep * d[i] + tau * p[i] }
+                Kernels.parallelFor(dst.count) { range in
+                    let d = ptrs.pointers[0], p = ptrs.pointers[1]
+                    for i in range { d[i] = keep * d[i] + tau * p[i] }
+                }
             }
         }
     }
