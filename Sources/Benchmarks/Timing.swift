@@ -1,15 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import LinearAlgebra
 
 /// Monotonic wall-clock timing for benchmarks.
 public enum Timing {
     /// Seconds on a monotonic clock.
-    public static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
+    public static func now() -> Double { monotonicSeconds() }
 
     /// Milliseconds per call of `body`, timed over `calls` back-to-back calls.
     public static func millisecondsPerCall(calls: Int, _ body: () -> Void) -> Double {

@@ -9,9 +9,10 @@ public struct ReplayBuffer: Sendable {
     public let observationDimension: Int
     public let actionDimension: Int
     /// The number of transitions held.
-    public private(set) var count = 0
-    private var next = 0
-    private var observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminals: Tensor
+    public internal(set) var count = 0
+    // Internal (not private) so the persistence and row-append extensions can reach them.
+    var next = 0
+    var observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminals: Tensor
 
     /// An empty buffer.
     public init(capacity: Int, observationDimension: Int, actionDimension: Int) {

@@ -1,0 +1,55 @@
+import Foundation
+
+/// What a run records beside its results: the library version, the git revision of the checkout,
+/// the command line, the seed and the start time.
+public struct RunMetadata: Codable, Sendable {
+    public var library: String
+    public var gitRevision: String
+    public var command: [String]
+    public var seed: UInt64
+    public var started: String
+
+    /// Metadata of the current process.
+    public static func current(seed: UInt64) -> RunMetadata {
+        RunMetadata(library: OfflineRLVersion.string, gitRevision: gitRevision(),
+                    command: CommandLine.arguments, seed: seed,
+                    started: ISO8601DateFormatter().string(from: Date()))
+    }
+
+    /// The commit checked out in the working directory or the library's source tree ("unknown" outside git).
+    public static func gitRevision() -> String {
+        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        for candidate in [URL(fileURLWithPath: FileManager.default.currentDirectoryPath), directory] {
+            directory = candidate
+            while directory.path != "/" {
+                let git = directory.appendingPathComponent(".git")
+                if let revision = resolve(git) { return revision }
+                directory.deleteLastPathComponent()
+            }
+        }
+        return "unknown"
+    }
+
+    private static func resolve(_ git: URL) -> String? {
+        var gitDirectory = git
+        // A worktree's .git is a file "gitdir: PATH".
+        if let text = try? String(contentsOf: git, encoding: .utf8), text.hasPrefix("gitdir:") {
+            gitDirectory = URL(fileURLWithPath: text.dropFirst(7).trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        guard let head = try? String(contentsOf: gitDirectory.appendingPathComponent("HEAD"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines) else { return nil }
+        guard head.hasPrefix("ref: ") else { return head }
+        let ref = String(head.dropFirst(5))
+        for base in [gitDirectory, gitDirectory.deletingLastPathComponent().deletingLastPathComponent()] {
+            if let value = try? String(contentsOf: base.appendingPathComponent(ref), encoding: .utf8) {
+                return value.trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        if let packed = try? String(contentsOf: gitDirectory.appendingPathComponent("packed-refs"), encoding: .utf8) {
+            for line in packed.split(separator: "\n") where line.hasSuffix(" " + ref) {
+                return String(line.split(separator: " ")[0])
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+
+/// One row per evaluation in `progress.jsonl` (JSON Lines) and `progress.csv`, with the columns
+/// fixed by the first row. On resume, rows past the checkpoint's step are dropped so the log of a
+/// resumed run equals that of an uninterrupted one.
+public final class TrainingLog {
+    public let directory: URL
+    private var columns: [String]?
+
+    /// Opens (or creates) the logs in `directory`, keeping only rows with `step ≤ keepThroughStep`
+    /// when given (a resumed run), or starting empty otherwise.
+    public init(directory: URL, keepThroughStep: Int?) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let jsonl = directory.appendingPathComponent("progress.jsonl")
+        var kept = [[String: Double]]()
+        if let limit = keepThroughStep, let text = try? String(contentsOf: jsonl, encoding: .utf8) {
+            for line in text.split(separator: "\n") {
+                guard let row = try? JSONDecoder().decode([String: Double].self, from: Data(line.utf8)),
+                      let step = row["step"], Int(step) <= limit else { continue }
+                kept.append(row)
+            }
+        }
+        try? FileManager.default.removeItem(at: jsonl)
+        try? FileManager.default.removeItem(at: directory.appendingPathComponent("progress.csv"))
+        for row in kept { try append(row) }
+    }
+
+    /// Appends one row (keys become columns; missing values are empty in the CSV).
+    public func append(_ row: [String: Double]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var line = try encoder.encode(row)
+        line.append(UInt8(ascii: "\n"))
+        try appendData(line, to: directory.appendingPathComponent("progress.jsonl"))
+        let csv = directory.appendingPathComponent("progress.csv")
+        if columns == nil {
+            columns = ["step"] + row.keys.filter { $0 != "step" }.sorted()
+            try appendData(Data((columns!.joined(separator: ",") + "\n").utf8), to: csv)
+        }
+        let cells = columns!.map { key in row[key].map { Self.format($0) } ?? "" }
+        try appendData(Data((cells.joined(separator: ",") + "\n").utf8), to: csv)
+    }
+
+    /// The rows currently in `progress.jsonl`.
+    public func rows() throws -> [[String: Double]] {
+        let text = (try? String(contentsOf: directory.appendingPathComponent("progress.jsonl"), encoding: .utf8)) ?? ""
+        return try text.split(separator: "\n").map { try JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) }
+    }
+
+    private static func format(_ x: Double) -> String {
+        x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int64(x)) : String(x)
+    }
+
+    private func appendData(_ data: Data, to url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        }
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        try handle.seekToEnd()
+        try handle.write(contentsOf: data)
+    }
+}
+
+/// A one-line progress report: rate and time left.
+public struct ProgressLine: Sendable {
+    public var step: Int
+    public var totalSteps: Int
+    public var stepsPerSecond: Double
+    public var latestReturn: Double?
+
+    /// "step 12000/200000 (6.0%)  312 steps/s  ETA 10m02s  return 1234.5"
+    public var text: String {
+        let eta = stepsPerSecond > 0 ? Double(totalSteps - step) / stepsPerSecond : .infinity
+        let percent = 100 * Double(step) / Double(Swift.max(totalSteps, 1))
+        var s = "step \(step)/\(totalSteps) (\(String(format: "%.1f", percent))%)  \(String(format: "%.0f", stepsPerSecond)) steps/s  ETA \(Self.duration(eta))"
+        if let r = latestReturn { s += "  return \(String(format: "%.1f", r))" }
+        return s
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        guard seconds.isFinite else { return "?" }
+        let s = Int(seconds)
+        return s >= 3600 ? "\(s / 3600)h\(String(format: "%02d", s % 3600 / 60))m" : "\(s / 60)m\(String(format: "%02d", s % 60))s"
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import HDF5
+
+/// The trainer's counters and generator state, stored as JSON inside the checkpoint.
+struct OnlineTrainerState: Codable {
+    var configuration: OnlineTrainingConfiguration
+    var step: Int
+    var episode: Int
+    var nextCheckpoint: Int
+    var rng: RandomGenerator
+    var evaluationSteps: [Int]
+    var evaluationResults: [EvaluationResult]
+}
+
+extension OnlineTrainer {
+    /// Writes `checkpoint.h5` atomically: networks, optimizers and temperature (as ``Checkpoint``
+    /// lays them out), then `replay/*` and `trainer/state` (JSON).
+    func saveCheckpoint() throws {
+        let state = OnlineTrainerState(configuration: configuration, step: step, episode: episode,
+                                       nextCheckpoint: nextCheckpointStep, rng: generatorState,
+                                       evaluationSteps: evaluations.map(\.step),
+                                       evaluationResults: evaluations.map(\.result))
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try AtomicFile.produce(checkpointPath) { temporary in
+            try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
+            let file = try HDF5File(path: temporary, mode: .readWrite)
+            try buffer.save(to: file.root.createGroup("replay"))
+            try file.root.write(timeouts.map { $0 ? UInt8(1) : 0 } + [0], at: "replay/timeouts_padded")
+            try file.root.write(json, at: "trainer/state")
+            try file.flush()
+        }
+    }
+
+    /// Loads everything ``saveCheckpoint()`` wrote.
+    func restore() throws {
+        let path = checkpointPath
+        let file = try HDF5File(path: path)
+        let state: OnlineTrainerState
+        do {
+            state = try JSONDecoder().decode(OnlineTrainerState.self,
+                                             from: Data(try file.root.dataset("trainer/state").readString().utf8))
+        } catch let error as HDF5Error {
+            throw error
+        } catch {
+            throw TrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
+        }
+        var saved = state.configuration, current = configuration
+        saved.totalSteps = 0
+        current.totalSteps = 0
+        guard saved == current else {
+            throw TrainingError.checkpointMismatch(
+                file: path, reason: "it was made with a different configuration (only the total step count may change)")
+        }
+        try Checkpoint.load(from: path, parts: agent.checkpointParts)
+        try restoreBuffers(from: file)
+        step = state.step
+        episode = state.episode
+        nextCheckpointStep = state.nextCheckpoint
+        generatorState = state.rng
+        evaluations = zip(state.evaluationSteps, state.evaluationResults).map { ($0, $1) }
+    }
+}

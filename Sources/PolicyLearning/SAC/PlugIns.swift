@@ -1,0 +1,21 @@
+/// An extra term of the critic loss: EDAC/RAVL's diversity term, a gradient penalty, a smoothness
+/// loss on perturbed states. The agent adds every regularizer's loss to the TD loss.
+public protocol CriticRegularizer: AnyObject {
+    /// The loss term for this batch.
+    /// - Parameters:
+    ///   - critics: the critic ensemble being trained.
+    ///   - batch: the minibatch.
+    ///   - q: the critics' Q-values on the batch, `[N, B]`, already recorded for differentiation.
+    ///   - metrics: statistics to log (add your own keys).
+    ///   - rng: the generator for any randomness.
+    func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, metrics: inout TrainingMetrics,
+              rng: inout RandomGenerator) -> Variable
+}
+
+/// A rewrite of the critic's bootstrapped targets before the TD loss (MOBILE's Bellman-inconsistency
+/// penalty subtracts a multiple of the spread of target values across model samples).
+public protocol TargetAdjustment: AnyObject {
+    /// Adjusts `targets` (`[B]`) in place.
+    func adjust(_ targets: inout Tensor, batch: TransitionBatch, agent: SACAgent, metrics: inout TrainingMetrics,
+                rng: inout RandomGenerator)
+}

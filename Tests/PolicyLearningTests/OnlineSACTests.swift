@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import TestSupport
+import PolicyLearning
+
+@Suite("Online SAC")
+struct OnlineSACTests {
+    /// A small, fast configuration on the pure-Swift point-mass task (20-step episodes).
+    static func pointMassConfiguration(steps: Int) -> OnlineTrainingConfiguration {
+        var c = OnlineTrainingConfiguration()
+        c.environment = "pointmass"
+        c.maxEpisodeSteps = 20
+        c.totalSteps = steps
+        c.randomSteps = 200
+        c.updateAfter = 200
+        c.evaluationInterval = 200
+        c.evaluationEpisodes = 3
+        c.checkpointInterval = 200
+        c.replayCapacity = 10_000
+        c.sac.hiddenSizes = [64, 64]
+        c.sac.batchSize = 128
+        c.sac.discount = 0.9
+        c.sac.actorLearningRate = 1e-3
+        c.sac.criticLearningRate = 1e-3
+        c.sac.alphaLearningRate = 1e-3
+        c.seed = 3
+        return c
+    }
+
+    @Test func learnsTheNearOptimalPointMassPolicy() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let trainer = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 8000),
+                                        directory: dir.url.appendingPathComponent("run"), resume: false)
+        try trainer.run()
+
+        var env = try makeEnvironment(named: "pointmass", maxEpisodeSteps: 20)
+        let task = PointMass()
+        var rng = RandomGenerator(seed: 99)
+        let learned = evaluate(policy: { trainer.agent.act($0, deterministic: true, rng: &rng) },
+                               environment: &env, episodes: 20, seed: 500)
+        let optimal = evaluate(policy: { Tensor(shape: [1, 2], scalars: task.optimalAction(for: $0.scalars)) },
+                               environment: &env, episodes: 20, seed: 500)
+        var noise = RandomGenerator(seed: 7)
+        let random = evaluate(policy: { _ in Tensor.uniform([1, 2], low: -1, high: 1, rng: &noise) },
+                              environment: &env, episodes: 20, seed: 500)
+        // Fraction of the random-to-optimal gap that SAC closes.
+        let closed = (learned.mean - random.mean) / (optimal.mean - random.mean)
+        #expect(closed > 0.95, "learned \(learned.mean), optimal \(optimal.mean), random \(random.mean)")
+    }
+
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let steps = 600
+        let full = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps),
+                                     directory: dir.url.appendingPathComponent("full"), resume: false)
+        try full.run()
+
+        // "Killed" at step 310, mid-episode: what is left on disk is the step-200 checkpoint.
+        let killedDirectory = dir.url.appendingPathComponent("killed")
+        let killed = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 310),
+                                       directory: killedDirectory, resume: false)
+        try killed.run()
+        #expect(throws: TrainingError.self) {
+            _ = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps), directory: killedDirectory, resume: false)
+        }
+        let resumed = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps),
+                                        directory: killedDirectory, resume: true)
+        #expect(resumed.step == 200)
+        try resumed.run()
+
+        #expect(resumed.agent.actor.parameterValues() == full.agent.actor.parameterValues())
+        #expect(resumed.agent.critics.parameterValues() == full.agent.critics.parameterValues())
+        #expect(resumed.agent.alpha == full.agent.alpha)
+        #expect(resumed.evaluations.map(\.result) == full.evaluations.map(\.result))
+        let strip: ([String: Double]) -> [String: Double] = { $0.filter { $0.key != "wall_seconds" } }
+        let fullLog = try TrainingLog(directory: dir.url.appendingPathComponent("full"), keepThroughStep: .max).rows()
+        let resumedLog = try TrainingLog(directory: killedDirectory, keepThroughStep: .max).rows()
+        #expect(fullLog.map(strip) == resumedLog.map(strip))
+        #expect(fullLog.count == steps / 200)
+    }
+
+    @Test func resumeRefusesADifferentConfiguration() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let run = dir.url.appendingPathComponent("run")
+        try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 200), directory: run, resume: false).run()
+        var other = Self.pointMassConfiguration(steps: 400)
+        other.sac.discount = 0.5
+        #expect(throws: TrainingError.self) { _ = try OnlineTrainer(configuration: other, directory: run, resume: true) }
+    }
+
+    @Test func badConfigurationsAndTasksAreRejected() {
+        var c = Self.pointMassConfiguration(steps: 0)
+        #expect(throws: TrainingError.invalidConfiguration("totalSteps must be positive, got 0")) { try c.validate() }
+        c.totalSteps = 10
+        c.environment = "cheetah-run"
+        #expect(throws: EnvironmentError.self) {
+            _ = try OnlineTrainer(configuration: c, directory: URL(fileURLWithPath: "/tmp/orl-never"), resume: false)
+        }
+    }
+}
