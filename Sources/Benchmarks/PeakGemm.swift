@@ -1,8 +1,9 @@
 import LinearAlgebra
 
-/// The sgemm peak that network benchmarks report their ratio against: 1024³ products through
-/// ``Tensor/gemm(_:_:into:transposeA:transposeB:alpha:beta:)`` into a preallocated output,
-/// timed in alternation with the workload so that a slow period of the machine hits both.
+/// The sgemm peak that network benchmarks report their ratio against: 1024³ products into a
+/// preallocated output, through OpenBLAS's threads (``call()``) and split across cores
+/// (``callSplit()``), the faster of the two, timed in alternation with the workload so that a
+/// slow period of the machine hits both.
 public struct PeakGemm {
     let a: Tensor, b: Tensor
     var c: Tensor
@@ -25,6 +26,17 @@ public struct PeakGemm {
         if saved != ParallelGemm.workers { BLASRuntime.threads = ParallelGemm.workers }
         Tensor.gemm(a, b, into: &c)
         if saved != ParallelGemm.workers { BLASRuntime.threads = saved }
+    }
+
+    /// One product split across cores with single-threaded BLAS
+    /// (``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``), the other way to
+    /// run it; the reported peak is the faster of the two, so ratios never flatter a workload
+    /// that uses one of them when the machine is busy.
+    public mutating func callSplit() {
+        let saved = BLASRuntime.threads
+        if saved != 1 { BLASRuntime.threads = 1 }
+        Tensor.parallelGemm(a, b, into: &c)
+        if saved != 1 { BLASRuntime.threads = saved }
     }
 
     /// GFLOP/s given milliseconds per product.

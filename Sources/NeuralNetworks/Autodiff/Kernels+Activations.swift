@@ -45,6 +45,28 @@ extension Kernels {
         binary(g, s) { range, g, s, o in for i in range { o[i] = g[i] * s[i] * (1 - s[i]) } }
     }
 
+    /// σ(x) and x·σ(x) in one pass (the SiLU forward; σ is kept for the backward pass).
+    static func silu(_ x: Tensor) -> (sigmoid: Tensor, output: Tensor) {
+        var s = Tensor(uninitializedShape: x.shape)
+        let y: Tensor = x.withUnsafeBufferPointer { px in
+            s.withUnsafeMutableBufferPointer { ps in
+                Tensor(shape: x.shape) { out in
+                    let p = SendablePointers([UnsafeMutablePointer(mutating: px.baseAddress!), ps.baseAddress!, out.baseAddress!])
+                    parallelFor(out.count) { range in
+                        let x = p.pointers[0], s = p.pointers[1], y = p.pointers[2]
+                        for i in range {
+                            let v = x[i]
+                            let sig = 1 / (1 + Kernels.exp(-v))
+                            s[i] = sig
+                            y[i] = v * sig
+                        }
+                    }
+                }
+            }
+        }
+        return (s, y)
+    }
+
     /// x·s for s = σ(x) (the SiLU output from its sigmoid).
     static func product(_ x: Tensor, _ s: Tensor) -> Tensor {
         binary(x, s) { range, x, s, o in for i in range { o[i] = x[i] * s[i] } }

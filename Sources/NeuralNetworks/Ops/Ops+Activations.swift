@@ -48,8 +48,7 @@ extension Variable {
     /// silu″(x)  = σ(1 − σ)(2 + x(1 − 2σ))       (via the recorded rule under createGraph)
     /// ```
     public func silu() -> Variable {
-        let s = Kernels.sigmoid(value)
-        let y = Kernels.product(value, s)
+        let (s, y) = Kernels.silu(value)
         return Variable.record(y, inputs: [self], name: "silu") { [s] g, c in
             if !c.createGraph {
                 return [Variable(Kernels.siluBackward(g.value, s, c.result.value))]

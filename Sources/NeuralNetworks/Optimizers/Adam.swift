@@ -83,14 +83,15 @@ open class Adam: Optimizer<AdamState> {
                                                      pm.baseAddress!, pv.baseAddress!])
                         Kernels.parallelFor(pp.count) { range in
                             let g = ptrs.pointers[0], p = ptrs.pointers[1], mm = ptrs.pointers[2], vv = ptrs.pointers[3]
-                            if decay != 1 { for i in range { p[i] = p[i] * decay } }
+                            // One branch-free pass; decay = 1 and l2 = 0 leave θ and g exactly unchanged.
                             for i in range {
-                                let gi = l2 != 0 ? g[i] + l2 * p[i] : g[i]
+                                let theta = p[i] * decay
+                                let gi = g[i] + l2 * theta
                                 let mi = b1 * mm[i] + (1 - b1) * gi
                                 let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
                                 mm[i] = mi
                                 vv[i] = vi
-                                p[i] = p[i] - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
+                                p[i] = theta - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
                             }
                         }
                     }

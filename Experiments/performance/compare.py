@@ -1,0 +1,79 @@
+#!/usr/bin/env python3
+"""Side-by-side: `orl bench` (Swift) and the same updates in JAX jit, on this machine, now.
+
+For each workload it runs our benchmark and, right after it, the JAX version
+(jax_workloads.py), then prints a Markdown table. JAX's ratio uses the sgemm peak our run
+measured moments before. Creates Experiments/performance/.venv with jax[cpu] and optax on
+first use (git-ignored).
+
+    python3 Experiments/performance/compare.py [--orl .build/release/orl] [--passes 2]
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+VENV = HERE / ".venv"
+PY = VENV / "bin" / "python"
+
+WORKLOADS = [
+    ("sac-n2", ["sac-update", "--critics", "2"]),
+    ("sac-n10", ["sac-update", "--critics", "10"]),
+    ("edac-n10", ["sac-update", "--critics", "10", "--eta", "1", "--updates", "4"]),
+    ("dynamics-step", ["dynamics-step"]),
+]
+
+
+def ensure_venv():
+    if not PY.exists():
+        subprocess.check_call([sys.executable, "-m", "venv", str(VENV)])
+    try:
+        subprocess.check_call([str(PY), "-c", "import jax, optax"], stderr=subprocess.DEVNULL)
+    except subprocess.CalledProcessError:
+        subprocess.check_call([str(PY), "-m", "pip", "install", "-q", "jax[cpu]", "optax"])
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--orl", default=str(ROOT / ".build" / "release" / "orl"))
+    ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--out", default=str(HERE / "runs" / "results.jsonl"))
+    args = ap.parse_args()
+    if not Path(args.orl).exists():
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", "orl"], cwd=ROOT)
+    ensure_venv()
+    env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "2"))
+    rows = []
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with open(args.out, "a") as log:
+        for p in range(args.passes):
+            for name, cli in WORKLOADS:
+                ours = json.loads(subprocess.check_output(
+                    [args.orl, "bench", *cli, "--json", "--rounds", str(args.rounds)], env=env, text=True).splitlines()[-1])
+                per_round = "4" if name.startswith("edac") else "20"
+                theirs = json.loads(subprocess.check_output(
+                    [str(PY), str(HERE / "jax_workloads.py"), name, "--gflop", str(ours["gflop"]),
+                     "--rounds", str(args.rounds), "--per-round", per_round], env=env, text=True).splitlines()[-1])
+                theirs["ratio"] = theirs["gflops"] / ours["peak_gflops"]
+                for record, stack in ((ours, "swift"), (theirs, "jax")):
+                    log.write(json.dumps(dict(record, stack=stack, pass_=p)) + "\n")
+                rows.append((p, name, ours, theirs))
+                print(f"pass {p} {name}: swift {ours['median_ms']:.2f} ms (ratio {ours['ratio']:.2f}), "
+                      f"jax {theirs['median_ms']:.2f} ms (ratio {theirs['ratio']:.2f}), "
+                      f"peak {ours['peak_gflops']:.0f} GFLOP/s", flush=True)
+    print()
+    print("| pass | workload | GFLOP | peak GFLOP/s | Swift ms | Swift ratio | JAX jit ms | JAX ratio | JAX / Swift time |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for p, name, ours, theirs in rows:
+        print(f"| {p} | {name} | {ours['gflop']:.2f} | {ours['peak_gflops']:.0f} | {ours['median_ms']:.2f} | "
+              f"{ours['ratio']:.2f} | {theirs['median_ms']:.2f} | {theirs['ratio']:.2f} | "
+              f"{theirs['median_ms'] / ours['median_ms']:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
