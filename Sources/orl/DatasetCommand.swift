@@ -7,8 +7,8 @@ extension ORL {
     /// `orl dataset inspect|list`: validate and summarize datasets; show the registry.
     struct Dataset: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Inspect D4RL/NeoRL dataset files and list the dataset registry.",
-            subcommands: [Inspect.self, List.self]
+            abstract: "Generate, inspect and list D4RL/NeoRL-format datasets.",
+            subcommands: [Inspect.self, List.self, Generate.self, Policies.self]
         )
     }
 }

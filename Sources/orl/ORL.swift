@@ -8,6 +8,6 @@ struct ORL: ParsableCommand {
         commandName: "orl",
         abstract: "Offline model-based reinforcement learning in Swift.",
         version: OfflineRLVersion.string,
-        subcommands: [Demo.self, Bench.self, Dataset.self]
+        subcommands: [Demo.self, SAC.self, Dataset.self, Bench.self]
     )
 }

@@ -43,7 +43,10 @@ public final class TrainingLog {
     }
 
     /// The rows currently in `progress.jsonl`.
-    public func rows() throws -> [[String: Double]] {
+    public func rows() throws -> [[String: Double]] { try Self.readRows(directory: directory) }
+
+    /// The rows of the `progress.jsonl` in `directory`, without opening the log for writing.
+    public static func readRows(directory: URL) throws -> [[String: Double]] {
         let text = (try? String(contentsOf: directory.appendingPathComponent("progress.jsonl"), encoding: .utf8)) ?? ""
         return try text.split(separator: "\n").map { try JSONDecoder().decode([String: Double].self, from: Data($0.utf8)) }
     }

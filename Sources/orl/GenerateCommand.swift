@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import OfflineRL
+
+extension DatasetKind: ExpressibleByArgument {}
+
+extension ORL.Dataset {
+    /// `orl dataset generate`: a D4RL-format dataset made with this project's own policies.
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a D4RL-format dataset with this project's environments and behaviour policies.",
+            discussion: """
+                Kinds follow D4RL's recipe: random (untrained policy), medium (SAC at about 1/3 of the expert's \
+                return), expert, medium-replay and full-replay (SAC's replay buffer; need --run), medium-expert. \
+                Interrupted generation resumes from its finished chunks (kept in --work).
+                """)
+
+        @Option(help: "Task: halfcheetah, hopper, walker2d (or pointmass).")
+        var env: String
+
+        @Option(help: "Dataset kind: \(DatasetKind.allCases.map(\.rawValue).joined(separator: ", ")).")
+        var kind: DatasetKind
+
+        @Option(help: "Transitions for policy kinds (medium-expert holds this many of each).")
+        var transitions: Int = 1_000_000
+
+        @Option(help: "Random seed.")
+        var seed: UInt64 = 0
+
+        @Option(help: "Output HDF5 file (default Datasets/generated/ENV-KIND-orl.hdf5).")
+        var out: String?
+
+        @Option(help: "Folder of behaviour policies.")
+        var policies: String = "Datasets/policies"
+
+        @Option(name: .customLong("run"), help: "The `orl sac` run whose replay buffer replay kinds read.")
+        var runDirectory: String?
+
+        @Option(help: "Folder for resumable work (default: OUT.work).")
+        var work: String?
+
+        func validate() throws {
+            guard ["halfcheetah", "hopper", "walker2d", "pointmass"].contains(env.lowercased()) else {
+                throw ValidationError("unknown task '\(env)'; known: halfcheetah, hopper, walker2d, pointmass.")
+            }
+            guard transitions > 0 else { throw ValidationError("--transitions must be positive, got \(transitions).") }
+        }
+
+        func run() throws {
+            let path = out ?? "Datasets/generated/\(env.lowercased())-\(kind.rawValue)-orl.hdf5"
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
+                                                    withIntermediateDirectories: true)
+            let generator = DatasetGenerator(environment: env, kind: kind, transitions: transitions, seed: seed,
+                                             policies: URL(fileURLWithPath: policies),
+                                             run: runDirectory.map { URL(fileURLWithPath: $0) })
+            let workURL = URL(fileURLWithPath: work ?? path + ".work")
+            let start = monotonicSeconds()
+            let dataset = try generator.generate(to: path, workDirectory: workURL) { line in
+                FileHandle.standardError.write(Data((line + "\n").utf8))
+            }
+            try? FileManager.default.removeItem(at: workURL)
+            let stats = EpisodeStatistics(dataset.episodes())
+            print("wrote \(path): \(dataset.count) transitions, \(stats.count) episodes, mean return \(String(format: "%.1f", stats.meanReturn)) in \(String(format: "%.1f", monotonicSeconds() - start)) s")
+        }
+    }
+
+    /// `orl dataset policies`: pick the medium and expert actors from an `orl sac --snapshots` run.
+    struct Policies: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Extract the medium (≈1/3 of expert return) and expert behaviour policies from an `orl sac --snapshots` run.")
+
+        @Option(name: .customLong("run"), help: "The run directory.")
+        var runDirectory: String
+
+        @Option(help: "Task name the policies are filed under.")
+        var env: String
+
+        @Option(help: "Destination folder.")
+        var out: String = "Datasets/policies"
+
+        func run() throws {
+            let (medium, expert) = try BehaviourPolicy.extract(run: URL(fileURLWithPath: runDirectory), environment: env.lowercased(),
+                                                               into: URL(fileURLWithPath: out))
+            for info in [medium, expert] {
+                print("\(info.environment)-\(info.role): step \(info.step), evaluation return \(String(format: "%.1f", info.evaluationReturn))")
+            }
+        }
+    }
+}
