@@ -1,0 +1,235 @@
+/// OfflineRL-Kit's probabilistic dynamics ensemble (`EnsembleDynamicsModel` + `EnsembleDynamics`;
+/// research/infrastructure.md §3.1–3.3), after PETS (Chua et al. 2018) and MBPO (Janner et al. 2019).
+///
+/// Each of E members maps the normalised `[s, a]` to a Gaussian over `[Δs, r]` (reward last):
+/// ```
+/// x̂ = (x − μ_x) / σ_x                                   StandardScaler on the training inputs
+/// [μ_e, l_e] = f_e(x̂)                                   4×200 SiLU MLP per member
+/// log σ²_e = min + softplus((max − softplus(max − l_e)) − min)   learned soft bounds, shared
+/// s'_e ~ s + μ_e[Δs] + σ_e[Δs]·ε,   r_e ~ μ_e[r] + σ_e[r]·ε,   ε ~ N(0, I)
+/// e* ~ Uniform(elites) per row;  (s', r) = sample of member e*;  done = termination(s')
+/// ```
+/// (`ensemble_dynamics.py::step`.) The deterministic variant (``DynamicsEnsembleConfiguration/deterministic``)
+/// has one member, predicts only μ and returns it as the sample with σ = 0.
+///
+/// ```swift
+/// var rng = RandomGenerator(seed: 0)
+/// let model = try DynamicsEnsemble(observationDimension: 17, actionDimension: 6,
+///                                  termination: .halfCheetah, rng: &rng)
+/// let summary = try model.fit(dataset.dynamicsTransitions(), rng: &rng) { report in
+///     print(report.epoch, report.trainLoss, report.holdoutMeanSquaredErrors)
+/// }
+/// let step = model.step(observations, actions, rng: &rng)      // s', r, done, member μ and σ
+/// ```
+///
+/// Sampling draws the elite choice for every row, then standard-normal noise `[B, obs + 1]`
+/// for the chosen member only, so the sample is the same whether all members are evaluated
+/// (`memberStatistics: true`) or only the chosen one (`false`, about E times fewer FLOPs;
+/// perf-anchors.md §8). This draws fewer normals than Kit, which samples every member and then
+/// picks one; the distribution is the same.
+///
+/// ### See Also
+/// - ``DynamicsEnsembleConfiguration``, ``fit(observations:actions:nextObservations:rewards:rng:progress:)``,
+///   ``MOPOPenalty``, ``ModelRollout``
+public final class DynamicsEnsemble: DynamicsModel {
+    /// The hyper-parameters.
+    public let configuration: DynamicsEnsembleConfiguration
+    public let observationDimension: Int
+    public let actionDimension: Int
+    /// Decides `done` from sampled next observations.
+    public let termination: TerminationFunction
+    /// Every parameter and buffer (network, log-variance bounds, scaler, elites).
+    public let network: EnsembleNetwork
+    /// Adam over the trainable parameters (Kit: lr 1e-3, no optimizer weight decay).
+    public let optimizer: Adam
+    /// The best holdout MSE of each member after ``fit(observations:actions:nextObservations:rewards:rng:progress:)``.
+    public internal(set) var holdoutErrors: [Float]?
+    var cachedEliteWeights: EnsembleWeights?
+
+    /// Creates an untrained model.
+    /// - Parameters:
+    ///   - observationDimension: observation width.
+    ///   - actionDimension: action width.
+    ///   - configuration: hyper-parameters (OfflineRL-Kit's by default).
+    ///   - termination: the rule deciding `done` from a next observation.
+    ///   - rng: draws the initial weights.
+    /// - Throws: ``DynamicsModelError/invalidConfiguration(field:problem:)``.
+    public init(observationDimension: Int, actionDimension: Int,
+                configuration: DynamicsEnsembleConfiguration = DynamicsEnsembleConfiguration(),
+                termination: TerminationFunction, rng: inout RandomGenerator) throws(DynamicsModelError) {
+        try configuration.validate()
+        guard observationDimension > 0, actionDimension > 0 else {
+            throw .invalidConfiguration(field: "dimensions", problem: "observation \(observationDimension) and action \(actionDimension) must be positive")
+        }
+        guard termination.observationDimension == observationDimension else {
+            throw .invalidConfiguration(field: "termination",
+                                        problem: "\(termination.name) reads \(termination.observationDimension) entries, observations have \(observationDimension)")
+        }
+        self.configuration = configuration
+        self.observationDimension = observationDimension
+        self.actionDimension = actionDimension
+        self.termination = termination
+        network = EnsembleNetwork(inputSize: observationDimension + actionDimension, targetSize: observationDimension + 1,
+                                  configuration: configuration, rng: &rng)
+        optimizer = Adam(groups: [ParameterGroup(network.trainableNamedParameters())],
+                         learningRate: configuration.learningRate)
+    }
+
+    /// Width of a target row, `obs + 1` (Δs then r).
+    public var targetDimension: Int { observationDimension + 1 }
+    /// The elite member indices (the 5 lowest holdout errors after fitting; `0..<K` before).
+    public var elites: [Int] { network.eliteIndices }
+    public var eliteCount: Int { configuration.elites }
+
+    /// Forget weights derived from the parameters (after training or loading).
+    func parametersDidChange() { cachedEliteWeights = nil }
+
+    // MARK: - Sampling
+
+    public func step(_ observations: Tensor, _ actions: Tensor, memberStatistics: Bool,
+                     rng: inout RandomGenerator) -> ModelStep {
+        let rows = checkBatch(observations, actions)
+        let d = targetDimension, o = observationDimension
+        let elites = self.elites
+        let chosen = (0..<rows).map { _ in elites[rng.integer(below: elites.count)] }
+        let noise = configuration.probabilistic ? Tensor.normal([rows, d], rng: &rng) : Tensor.zeros([rows, d])
+        let input = normalizedInputs(observations, actions)
+        var next = Tensor(uninitializedShape: [rows, o]), rewards = Tensor(uninitializedShape: [rows])
+        var means: Tensor?, stds: Tensor?
+        if memberStatistics {
+            let output = EnsembleInference.forward(input, EnsembleWeights(network.network))  // [E, B, W]
+            let (m, s) = gaussian(output, observations: observations)                          // [E, B, D] each
+            means = m; stds = s
+            Self.sample(means: m, stds: s, member: { chosen[$0] }, noise: noise, into: &next, rewards: &rewards)
+        } else {
+            let output = EnsembleInference.forwardChosen(input, members: chosen, EnsembleWeights(network.network))
+            let (m, s) = gaussian(output.reshaped([1, rows, output.shape[1]]), observations: observations)
+            Self.sample(means: m, stds: s, member: { _ in 0 }, noise: noise, into: &next, rewards: &rewards)
+        }
+        let terminals = Tensor(termination(next).map { $0 ? Float(1) : 0 })
+        return ModelStep(nextObservations: next, rewards: rewards, terminals: terminals, memberMeans: means,
+                         memberStandardDeviations: stds)
+    }
+
+    public func sampleElites(_ observations: Tensor, _ actions: Tensor, samples: Int,
+                             rng: inout RandomGenerator) -> EliteSamples {
+        let rows = checkBatch(observations, actions)
+        precondition(samples > 0, "sampleElites: samples must be positive, got \(samples)")
+        if cachedEliteWeights == nil { cachedEliteWeights = EnsembleWeights(network.network, members: elites) }
+        let output = EnsembleInference.forward(normalizedInputs(observations, actions), cachedEliteWeights!)
+        let (means, stds) = gaussian(output, observations: observations)                      // [K, B, D]
+        let k = eliteCount, d = targetDimension, o = observationDimension
+        var next = Tensor(uninitializedShape: [samples, k, rows, o])
+        var rewards = Tensor(uninitializedShape: [samples, k, rows])
+        let noise = configuration.probabilistic ? Tensor.normal([samples, k, rows, d], rng: &rng)
+                                                : Tensor.zeros([samples, k, rows, d])
+        means.withUnsafeBufferPointer { m in
+            stds.withUnsafeBufferPointer { s in
+                noise.withUnsafeBufferPointer { z in
+                    next.withUnsafeMutableBufferPointer { n in
+                        rewards.withUnsafeMutableBufferPointer { r in
+                            for sample in 0..<samples {
+                                for i in 0..<(k * rows) {
+                                    let src = i * d, dst = sample * k * rows + i
+                                    let zi = dst * d
+                                    for j in 0..<o { n[dst * o + j] = m[src + j] + z[zi + j] * s[src + j] }
+                                    r[dst] = m[src + o] + z[zi + o] * s[src + o]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return EliteSamples(nextObservations: next, rewards: rewards)
+    }
+
+    // MARK: - Helpers
+
+    private func checkBatch(_ observations: Tensor, _ actions: Tensor) -> Int {
+        precondition(observations.rank == 2 && observations.shape[1] == observationDimension,
+                     "DynamicsEnsemble: observations \(observations.shape), expected [B, \(observationDimension)]")
+        precondition(actions.rank == 2 && actions.shape[1] == actionDimension && actions.shape[0] == observations.shape[0],
+                     "DynamicsEnsemble: actions \(actions.shape) for observations \(observations.shape)")
+        return observations.shape[0]
+    }
+
+    /// `(concat(s, a) − μ_x) / σ_x`, `[B, obs + act]`.
+    func normalizedInputs(_ observations: Tensor, _ actions: Tensor) -> Tensor {
+        let rows = observations.shape[0], o = observationDimension, a = actionDimension, w = o + a
+        let mean = network.inputMean.value, std = network.inputStd.value
+        return Tensor(shape: [rows, w]) { x in
+            observations.withUnsafeBufferPointer { s in
+                actions.withUnsafeBufferPointer { u in
+                    mean.withUnsafeBufferPointer { mu in
+                        std.withUnsafeBufferPointer { sd in
+                            for r in 0..<rows {
+                                for j in 0..<o { x[r * w + j] = (s[r * o + j] - mu[j]) / sd[j] }
+                                for j in 0..<a { x[r * w + o + j] = (u[r * a + j] - mu[o + j]) / sd[o + j] }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Means of `[s', r]` (observation added to Δs) and standard deviations from the raw output
+    /// `[M, B, W]`; σ = √exp(log σ²) with the soft-bounded log-variance, or 0 when deterministic.
+    func gaussian(_ output: Tensor, observations: Tensor) -> (means: Tensor, stds: Tensor) {
+        let members = output.shape[0], rows = output.shape[1], width = output.shape[2]
+        let d = targetDimension, o = observationDimension, probabilistic = configuration.probabilistic
+        var means = Tensor(uninitializedShape: [members, rows, d]), stds = Tensor(uninitializedShape: [members, rows, d])
+        let upper = network.maxLogVariance.value, lower = network.minLogVariance.value
+        output.withUnsafeBufferPointer { out in
+            observations.withUnsafeBufferPointer { s in
+                upper.withUnsafeBufferPointer { hi in
+                    lower.withUnsafeBufferPointer { lo in
+                        means.withUnsafeMutableBufferPointer { m in
+                            stds.withUnsafeMutableBufferPointer { sd in
+                                for e in 0..<members {
+                                    for r in 0..<rows {
+                                        let src = (e * rows + r) * width, dst = (e * rows + r) * d
+                                        for j in 0..<d {
+                                            m[dst + j] = out[src + j] + (j < o ? s[r * o + j] : 0)
+                                            if probabilistic {
+                                                let raw = out[src + d + j]
+                                                let bounded = hi[j] - Tensor.softplus(hi[j] - raw)
+                                                let logVariance = lo[j] + Tensor.softplus(bounded - lo[j])
+                                                sd[dst + j] = FastMath.exp(logVariance).squareRoot()
+                                            } else {
+                                                sd[dst + j] = 0
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (means, stds)
+    }
+
+    /// `sample[b] = mean[member(b), b] + noise[b] · std[member(b), b]`, split into s' and r.
+    static func sample(means: Tensor, stds: Tensor, member: (Int) -> Int, noise: Tensor,
+                       into next: inout Tensor, rewards: inout Tensor) {
+        let rows = means.shape[1], d = means.shape[2], o = d - 1
+        means.withUnsafeBufferPointer { m in
+            stds.withUnsafeBufferPointer { s in
+                noise.withUnsafeBufferPointer { z in
+                    next.withUnsafeMutableBufferPointer { n in
+                        rewards.withUnsafeMutableBufferPointer { r in
+                            for b in 0..<rows {
+                                let src = (member(b) * rows + b) * d
+                                for j in 0..<o { n[b * o + j] = m[src + j] + z[b * d + j] * s[src + j] }
+                                r[b] = m[src + o] + z[b * d + o] * s[src + o]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+/// Branched model rollouts (Janner et al. 2019, MBPO, Algorithm 2; OfflineRL-Kit
+/// `MOPOPolicy.rollout`, research/infrastructure.md §3.3): from a batch of dataset states, the
+/// policy acts and the model samples for `horizon` steps; every sampled transition (terminal ones
+/// included) goes into the model buffer, and a row that terminated does not continue.
+///
+/// ```
+/// S ← start states                                        (e.g. 50,000 drawn from the real buffer)
+/// for t in 1…h:  a = π(S);  (S', r, done) ~ model(S, a);  r̃ = r − λ·u   (with a penalty)
+///                store (S, a, r̃, S', done);  S ← S'[¬done];  stop when no row is left
+/// ```
+/// Start states are processed in chunks of ``chunkSize`` rows (perf-anchors.md §7: chunks keep
+/// each activation in cache; rows are independent, so only the order of random draws changes).
+/// The transitions are staged in preallocated arrays and added to the buffer once, chunk after
+/// chunk. Results are deterministic for a given seed and chunk size.
+///
+/// ```swift
+/// var modelBuffer = ModelRollout.makeModelBuffer(rolloutBatchSize: 50_000, horizon: 5, retainEpochs: 5,
+///                                                observationDimension: 17, actionDimension: 6)
+/// let rollout = ModelRollout(horizon: 5)
+/// let stats = rollout.run(model: ensemble, from: realBuffer, count: 50_000, policy: { s, rng in
+///     actor.sample(s, rng: &rng)
+/// }, penalty: MOPOPenalty(coefficient: 0.5), into: &modelBuffer, rng: &rng)
+/// ```
+public struct ModelRollout: Sendable, Codable, Equatable {
+    /// Steps per rollout, h (MOPO/MOBILE: 1 or 5 per task, infrastructure.md §3.6–3.7).
+    public var horizon: Int
+    /// Start states per chunk.
+    public var chunkSize: Int
+
+    /// Creates a rollout of `horizon` steps in chunks of `chunkSize` start states.
+    public init(horizon: Int, chunkSize: Int = 2_000) {
+        precondition(horizon > 0 && chunkSize > 0, "ModelRollout: horizon \(horizon) and chunkSize \(chunkSize) must be positive")
+        self.horizon = horizon
+        self.chunkSize = chunkSize
+    }
+
+    /// Kit's model-buffer size: `rolloutBatchSize · horizon · retainEpochs` (FIFO), so the buffer
+    /// holds the last `retainEpochs` rollouts (`model_retain_epochs`, default 5).
+    public static func modelBufferCapacity(rolloutBatchSize: Int, horizon: Int, retainEpochs: Int = 5) -> Int {
+        rolloutBatchSize * horizon * retainEpochs
+    }
+
+    /// An empty FIFO model buffer of ``modelBufferCapacity(rolloutBatchSize:horizon:retainEpochs:)`` rows.
+    public static func makeModelBuffer(rolloutBatchSize: Int, horizon: Int, retainEpochs: Int = 5,
+                                       observationDimension: Int, actionDimension: Int) -> ReplayBuffer {
+        ReplayBuffer(capacity: modelBufferCapacity(rolloutBatchSize: rolloutBatchSize, horizon: horizon, retainEpochs: retainEpochs),
+                     observationDimension: observationDimension, actionDimension: actionDimension)
+    }
+
+    /// Rolls out from `count` start states drawn uniformly (with replacement) from `real`.
+    public func run(model: some DynamicsModel, from real: ReplayBuffer, count: Int,
+                    policy: (Tensor, inout RandomGenerator) -> Tensor, penalty: (any RewardPenalty)? = nil,
+                    into buffer: inout ReplayBuffer, rng: inout RandomGenerator) -> RolloutStatistics {
+        var batch = TransitionBatch(batchSize: count, observationDimension: real.observationDimension,
+                                    actionDimension: real.actionDimension)
+        real.sample(into: &batch, rng: &rng)
+        return run(model: model, startObservations: batch.observations, policy: policy, penalty: penalty,
+                   into: &buffer, rng: &rng)
+    }
+
+    /// Rolls out from every row of `startObservations` (`[N, obs]`) and adds the transitions to `buffer`.
+    ///
+    /// - Parameters:
+    ///   - model: the dynamics model.
+    ///   - startObservations: `[N, obs]`.
+    ///   - policy: maps states `[B, obs]` to actions `[B, act]` (e.g. a SAC actor's sample).
+    ///   - penalty: subtracted from the model reward before storing (MOPO), or `nil`.
+    ///   - buffer: the model buffer; its oldest rows are overwritten when full.
+    ///   - rng: every random draw (policy, model).
+    /// - Returns: counts and means of what was added.
+    public func run(model: some DynamicsModel, startObservations: Tensor,
+                    policy: (Tensor, inout RandomGenerator) -> Tensor, penalty: (any RewardPenalty)? = nil,
+                    into buffer: inout ReplayBuffer, rng: inout RandomGenerator) -> RolloutStatistics {
+        let o = model.observationDimension, a = model.actionDimension
+        precondition(startObservations.rank == 2 && startObservations.shape[1] == o,
+                     "ModelRollout: start observations \(startObservations.shape), expected [N, \(o)]")
+        precondition(buffer.observationDimension == o && buffer.actionDimension == a,
+                     "ModelRollout: buffer widths \(buffer.observationDimension)/\(buffer.actionDimension) differ from the model's \(o)/\(a)")
+        let n = startObservations.shape[0]
+        var staging = RolloutStaging(capacity: n * horizon, observationDimension: o, actionDimension: a)
+        var statistics = RolloutStatistics(horizon: horizon)
+        let needsStatistics = penalty?.needsMemberStatistics ?? false
+        var chunkStart = 0
+        while chunkStart < n {
+            let chunkEnd = min(chunkStart + chunkSize, n)
+            var states = startObservations.slice(chunkStart..<chunkEnd, axis: 0)
+            for t in 0..<horizon {
+                let rows = states.shape[0]
+                if rows == 0 { break }
+                let actions = policy(states, &rng)
+                precondition(actions.shape == [rows, a], "ModelRollout: policy returned \(actions.shape), expected [\(rows), \(a)]")
+                let step = model.step(states, actions, memberStatistics: needsStatistics, rng: &rng)
+                var rewards = step.rewards
+                if let penalty {
+                    let u = penalty.penalty(for: step)
+                    statistics.penaltySum += Double(u.sum())
+                    rewards.addScaled(u, alpha: -penalty.coefficient)
+                }
+                statistics.rawRewardSum += Double(step.rewards.sum())
+                statistics.rewardSum += Double(rewards.sum())
+                staging.append(states, actions, rewards, step.nextObservations, step.terminals)
+                var keep = [Int]()
+                keep.reserveCapacity(rows)
+                step.terminals.withUnsafeBufferPointer { done in
+                    for i in 0..<rows where done[i] == 0 { keep.append(i) }
+                }
+                statistics.activeRows[t] += rows
+                statistics.terminatedRows[t] += rows - keep.count
+                states = keep.count == rows ? step.nextObservations : step.nextObservations.gather(keep, axis: 0)
+            }
+            chunkStart = chunkEnd
+        }
+        statistics.transitionsAdded = staging.count
+        statistics.penalized = penalty != nil
+        if staging.count > 0 { buffer.add(staging.transitions()) }
+        return statistics
+    }
+}
+
+/// What one call of ``ModelRollout/run(model:startObservations:policy:penalty:into:rng:)`` added.
+public struct RolloutStatistics: Sendable {
+    /// Transitions written to the buffer.
+    public var transitionsAdded = 0
+    /// Rows stepped at each step t (alive at its start), `[h]`.
+    public var activeRows: [Int]
+    /// Rows that terminated at each step t, `[h]`.
+    public var terminatedRows: [Int]
+    /// Whether a penalty was applied.
+    public var penalized = false
+    var rawRewardSum = 0.0, rewardSum = 0.0, penaltySum = 0.0
+
+    init(horizon: Int) {
+        activeRows = [Int](repeating: 0, count: horizon)
+        terminatedRows = [Int](repeating: 0, count: horizon)
+    }
+
+    /// Mean stored reward r̃ (penalised when a penalty was given; Kit's logged `reward_mean`).
+    public var meanReward: Double { transitionsAdded == 0 ? 0 : rewardSum / Double(transitionsAdded) }
+    /// Mean model reward r before any penalty.
+    public var meanRawReward: Double { transitionsAdded == 0 ? 0 : rawRewardSum / Double(transitionsAdded) }
+    /// Mean unweighted penalty u, or `nil` without a penalty.
+    public var meanPenalty: Double? {
+        penalized ? (transitionsAdded == 0 ? 0 : penaltySum / Double(transitionsAdded)) : nil
+    }
+    /// Fraction of the rows alive at step t that terminated there, `[h]` (0 where none were alive).
+    public var terminatedFraction: [Double] {
+        zip(terminatedRows, activeRows).map { $1 == 0 ? 0 : Double($0) / Double($1) }
+    }
+}
