@@ -1,0 +1,109 @@
+import Foundation
+import HDF5
+
+/// The trainer's counters and generator state, stored as JSON inside the checkpoint.
+struct OfflineTrainerState: Codable {
+    var configuration: OfflineTrainingConfiguration
+    var step: Int
+    var rng: RandomGenerator
+    var evaluations: [OfflineEvaluation]
+    var lastRollout: RolloutReport?
+    var wallSeconds: Double
+}
+
+/// What a checkpoint or final agent file says about the run it came from (`trainer/description`).
+public struct OfflineAgentDescription: Codable, Sendable {
+    /// The run's configuration.
+    public var configuration: OfflineTrainingConfiguration
+    /// The task evaluated on.
+    public var environment: String
+    /// The registered dataset whose reference returns normalize scores, if any.
+    public var scoreDataset: String?
+    /// Observation and action widths.
+    public var observationDimension: Int, actionDimension: Int
+    /// SAC updates done.
+    public var step: Int
+}
+
+extension OfflineTrainer {
+    /// Writes `checkpoint.h5` atomically: networks, optimizers and temperature (as ``Checkpoint``
+    /// lays them out), `model_buffer/*`, `trainer/state` (JSON) and `trainer/description`. The
+    /// dynamics model lives in `dynamics.h5`, written once; the real buffer is the dataset.
+    func saveCheckpoint(wallSeconds: Double) throws {
+        let state = OfflineTrainerState(configuration: configuration, step: step, rng: rng, evaluations: evaluations,
+                                        lastRollout: lastRollout, wallSeconds: wallSeconds)
+        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        try AtomicFile.produce(checkpointPath) { temporary in
+            try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
+            try Self.writeDescription(of: self, into: temporary)
+            let file = try HDF5File(path: temporary, mode: .readWrite)
+            try modelBuffer.save(to: file.root.createGroup("model_buffer"))
+            try file.root.write(json, at: "trainer/state")
+            try file.flush()
+        }
+    }
+
+    /// Adds `trainer/description` (JSON) to an agent file.
+    static func writeDescription(of trainer: OfflineTrainer, into path: String) throws {
+        let description = OfflineAgentDescription(
+            configuration: trainer.configuration, environment: trainer.environmentName,
+            scoreDataset: trainer.datasetEntry?.name, observationDimension: trainer.realBuffer.observationDimension,
+            actionDimension: trainer.realBuffer.actionDimension, step: trainer.step)
+        let file = try HDF5File(path: path, mode: .readWrite)
+        try file.root.write(String(decoding: try JSONEncoder().encode(description), as: UTF8.self), at: "trainer/description")
+        try file.flush()
+    }
+
+    /// Loads everything ``saveCheckpoint(wallSeconds:)`` wrote.
+    func restore() throws {
+        let path = checkpointPath
+        let file = try HDF5File(path: path)
+        let state: OfflineTrainerState
+        do {
+            state = try JSONDecoder().decode(OfflineTrainerState.self,
+                                             from: Data(try file.root.dataset("trainer/state").readString().utf8))
+        } catch let error as HDF5Error {
+            throw error
+        } catch {
+            throw OfflineTrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
+        }
+        var saved = state.configuration, current = configuration
+        saved.totalSteps = 0
+        current.totalSteps = 0
+        guard saved == current else {
+            throw OfflineTrainingError.checkpointMismatch(
+                file: path, reason: "it was made with a different configuration (only the total step count may change)")
+        }
+        try Checkpoint.load(from: path, parts: agent.checkpointParts)
+        modelBuffer = try ReplayBuffer(restoringFrom: file.root.group("model_buffer"))
+        step = state.step
+        rng = state.rng
+        evaluations = state.evaluations
+        lastRollout = state.lastRollout
+        wallSecondsBefore = state.wallSeconds
+    }
+
+    /// The agent stored in a `final.h5` or `checkpoint.h5` of an offline run, with its description.
+    /// - Throws: ``OfflineTrainingError/checkpointMismatch(file:reason:)`` for a file without
+    ///   `trainer/description`; HDF5 and checkpoint errors.
+    public static func loadAgent(from path: String) throws -> (agent: SACAgent, description: OfflineAgentDescription) {
+        let file = try HDF5File(path: path)
+        guard file.root.contains("trainer/description") else {
+            throw OfflineTrainingError.checkpointMismatch(file: path, reason: "it holds no trainer/description; is it an `orl train` checkpoint or final.h5?")
+        }
+        let description: OfflineAgentDescription
+        do {
+            description = try JSONDecoder().decode(OfflineAgentDescription.self,
+                                                   from: Data(try file.root.dataset("trainer/description").readString().utf8))
+        } catch let error as HDF5Error {
+            throw error
+        } catch {
+            throw OfflineTrainingError.checkpointMismatch(file: path, reason: "unreadable trainer/description (\(error))")
+        }
+        var rng = RandomGenerator(seed: 0)
+        let agent = SACAgent(observationDimension: description.observationDimension, actionDimension: description.actionDimension,
+                             configuration: description.configuration.sac, rng: &rng)
+        try Checkpoint.load(from: path, parts: agent.checkpointParts)
+        return (agent, description)
+    }
+}

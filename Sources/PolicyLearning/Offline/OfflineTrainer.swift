@@ -1,0 +1,334 @@
+import Foundation
+import HDF5
+
+/// The one loop every model-based offline algorithm shares (DESIGN.md): OfflineRL-Kit's
+/// `MBPolicyTrainer.train` (research/infrastructure.md §3.3, §3.5) with exact resume.
+///
+/// ```
+/// D ← dataset (registry name or path);  T̂ ← fit ensemble on D (or load a cached fit)
+/// for step in 0 ..< totalSteps:
+///     if step % rolloutInterval == 0:  roll π in T̂ from rolloutBatchSize states of D for h steps
+///                                      → TransitionFilter → RewardPenalty → model buffer (FIFO)
+///     batch ← real rows (realRatio) + model rows;   SACAgent.update(batch)   (plug-ins inside)
+///     every evaluationInterval:  N deterministic episodes in the real task → D4RL-normalized score, logs
+///     every checkpointInterval:  atomic checkpoint (networks, optimizers, α, model buffer, RNG, counters)
+/// ```
+/// The algorithm's plug-ins are installed from ``OfflineTrainingConfiguration/algorithm``: MOPO
+/// gives the rollout a ``DynamicsModels/MOPOPenalty``; MOBILE gives the agent a
+/// ``BellmanInconsistencyPenalty`` as its target adjustment. A ``TransitionFilter`` (MOREC) and
+/// critic regularizers (`agent.criticRegularizers`) compose with either.
+///
+/// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
+/// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
+/// `progress.csv` (one row per evaluation), `checkpoint.h5` (the latest resume point) and
+/// `final.h5` (the trained agent). A run killed at any point and continued with `resume: true`
+/// produces the same parameters and logs as an uninterrupted one (same machine and thread count).
+///
+/// ```swift
+/// let config = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-orl", preset: .short)
+/// let trainer = try OfflineTrainer(configuration: config, directory: URL(fileURLWithPath: "runs/mopo"), resume: true)
+/// try trainer.run { print($0.text) }
+/// ```
+public final class OfflineTrainer {
+    public let configuration: OfflineTrainingConfiguration
+    public let directory: URL
+    /// The learner.
+    public let agent: SACAgent
+    /// The dynamics model rolled out.
+    public let model: any DynamicsModel
+    /// The task evaluated on.
+    public let environmentName: String
+    /// The registry entry of the dataset (reference returns for normalized scores), if any.
+    public let datasetEntry: DatasetEntry?
+    /// The real transitions (the dataset's q-learning view).
+    public let realBuffer: ReplayBuffer
+    /// The FIFO buffer of model rollouts.
+    public internal(set) var modelBuffer: ReplayBuffer
+    /// The rollout (horizon h) with the algorithm's filter and penalty.
+    public let rollout: PolicyRollout
+    /// The reward penalty applied on rollouts (MOPO), or `nil`.
+    public let penalty: (any RewardPenalty)?
+    /// The transition filter on the rollout path (``KeepAllTransitions`` unless one is given).
+    public let filter: any TransitionFilter
+    /// SAC updates done.
+    public internal(set) var step = 0
+    /// Evaluations so far.
+    public internal(set) var evaluations: [OfflineEvaluation] = []
+    /// What the latest rollout stored.
+    public internal(set) var lastRollout: RolloutReport?
+    /// The dynamics fit done by this trainer, or `nil` when the model was loaded or given.
+    public private(set) var dynamicsFit: DynamicsFitSummary?
+
+    var rng: RandomGenerator
+    var wallSecondsBefore = 0.0
+    private let sampler: MixedSampler
+    private var evaluationEnvironment: any Environment
+    private var log: TrainingLog?
+    private var pendingMetrics: [String: (sum: Double, count: Int)] = [:]
+
+    /// The latest resume point.
+    public var checkpointPath: String { directory.appendingPathComponent("checkpoint.h5").path }
+    /// The trained agent, written when the run reaches ``OfflineTrainingConfiguration/totalSteps``.
+    public var finalAgentPath: String { directory.appendingPathComponent("final.h5").path }
+    /// The fitted dynamics model of this run.
+    public var dynamicsPath: String { directory.appendingPathComponent("dynamics.h5").path }
+
+    /// Loads the dataset, builds (fits, or loads) the model and the agent, and, with `resume`,
+    /// restores the run found in `directory`.
+    ///
+    /// - Parameters:
+    ///   - configuration: the run's settings.
+    ///   - directory: the run directory.
+    ///   - resume: continue the run in `directory` (its `dynamics.h5`, `checkpoint.h5` and logs).
+    ///   - dynamicsCache: a `dynamics.h5` from an earlier fit on the same dataset and model
+    ///     configuration, loaded instead of fitting (and written there after a fit when absent).
+    ///   - model: a model to use as is instead (e.g. ``DynamicsModels/TrueDynamics``, or a test model).
+    ///   - filter: the rollout's ``TransitionFilter`` (default ``KeepAllTransitions``).
+    ///   - report: called with one line per dataset/model event (dynamics epochs).
+    /// - Throws: ``OfflineTrainingError``, dataset errors (unknown name → the closest known names),
+    ///   environment errors (unknown task), ``DynamicsModels/DynamicsModelError``.
+    public init(configuration: OfflineTrainingConfiguration, directory: URL, resume: Bool,
+                dynamicsCache: String? = nil, model: (any DynamicsModel)? = nil,
+                filter: (any TransitionFilter)? = nil, report: ((String) -> Void)? = nil) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        self.directory = directory
+        let fm = FileManager.default
+        let checkpointFile = directory.appendingPathComponent("checkpoint.h5").path
+        let dynamicsFile = directory.appendingPathComponent("dynamics.h5").path
+        let hasRun = fm.fileExists(atPath: checkpointFile) || fm.fileExists(atPath: dynamicsFile)
+        if hasRun && !resume { throw OfflineTrainingError.outputExists(directory: directory.path) }
+
+        // Dataset and task.
+        let registry = try DatasetRegistry.standard()
+        let (path, entry) = try registry.resolve(configuration.dataset)
+        let dataset = try D4RLFile.load(path: path)
+        guard let environment = configuration.environment ?? entry?.environment ?? dataset.metadata["environment"] else {
+            throw OfflineTrainingError.unknownEnvironment(dataset: configuration.dataset)
+        }
+        environmentName = environment.lowercased()
+        datasetEntry = entry ?? (try? registry.entry(named: environmentName + "-medium-v2"))
+        evaluationEnvironment = try makeEnvironment(named: environmentName, maxEpisodeSteps: configuration.maxEpisodeSteps)
+        let o = dataset.observationDimension, a = dataset.actionDimension
+        guard evaluationEnvironment.observationSpec.dimension == o, evaluationEnvironment.actionSpec.dimension == a else {
+            throw OfflineTrainingError.invalidConfiguration(
+                "the dataset has \(o)/\(a) observation/action dimensions, task \(environmentName) has \(evaluationEnvironment.observationSpec.dimension)/\(evaluationEnvironment.actionSpec.dimension)")
+        }
+        realBuffer = ReplayBuffer(dataset.qlearningTransitions())
+
+        // Random streams: the model's fit, the agent's initialisation, then the loop.
+        var root = RandomGenerator(seed: configuration.seed)
+        var modelRNG = root.split()
+        var agentRNG = root.split()
+        rng = root
+        agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration.sac, rng: &agentRNG)
+        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        // The dynamics model: given, this run's, a cached fit, or a new fit.
+        if let model {
+            self.model = model
+        } else {
+            let ensemble = try DynamicsEnsemble(observationDimension: o, actionDimension: a, configuration: configuration.dynamics,
+                                                termination: try TerminationFunction.named(environmentName), rng: &modelRNG)
+            if fm.fileExists(atPath: dynamicsFile) {
+                try ensemble.load(from: dynamicsFile)
+                report?("dynamics: loaded \(dynamicsFile)")
+            } else if let dynamicsCache, fm.fileExists(atPath: dynamicsCache) {
+                try ensemble.load(from: dynamicsCache)
+                try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
+                report?("dynamics: loaded cached fit \(dynamicsCache)")
+            } else {
+                report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
+                let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG) { epoch in
+                    report?(String(format: "dynamics epoch %d  train loss %.4f  holdout mse %.5f  (%.0f s)",
+                                   epoch.epoch, epoch.trainLoss, epoch.holdoutLoss, epoch.elapsedSeconds))
+                }
+                dynamicsFit = fit
+                try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
+                if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
+                    try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
+                }
+                let summary: [String: String] = [
+                    "epochs": String(fit.epochs), "stop_reason": fit.stopReason.rawValue,
+                    "holdout_errors": fit.holdoutErrors.map { String($0) }.joined(separator: " "),
+                    "elites": fit.elites.map(String.init).joined(separator: " "),
+                    "train_count": String(fit.trainCount), "holdout_count": String(fit.holdoutCount),
+                    "seconds": String(format: "%.1f", fit.elapsedSeconds)]
+                try AtomicFile.write(try Self.prettyJSON(summary), to: directory.appendingPathComponent("dynamics.json").path)
+                report?("dynamics: \(fit.epochs) epochs (\(fit.stopReason.rawValue)), elites \(fit.elites), \(String(format: "%.0f", fit.elapsedSeconds)) s")
+            }
+            self.model = ensemble
+        }
+
+        // The algorithm's plug-ins.
+        rollout = PolicyRollout(horizon: configuration.rolloutHorizon)
+        self.filter = filter ?? KeepAllTransitions()
+        switch configuration.algorithm {
+        case .mopo:
+            penalty = configuration.mopo.penalty
+        case .mobile:
+            penalty = nil
+            agent.targetAdjustment = BellmanInconsistencyPenalty(model: self.model, configuration: configuration.mobile)
+        }
+        sampler = MixedSampler(realRatio: configuration.realRatio)
+        modelBuffer = ReplayBuffer(capacity: configuration.modelBufferCapacity, observationDimension: o, actionDimension: a)
+
+        let resuming = resume && fm.fileExists(atPath: checkpointFile)
+        if resuming { try restore() }
+        log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
+        if !resuming {
+            try AtomicFile.write(try Self.prettyJSON(configuration), to: directory.appendingPathComponent("config.json").path)
+            try AtomicFile.write(try Self.prettyJSON(RunMetadata.current(seed: configuration.seed)),
+                                 to: directory.appendingPathComponent("metadata.json").path)
+        }
+    }
+
+    /// Trains until ``OfflineTrainingConfiguration/totalSteps`` (or until `stopAfter` updates,
+    /// leaving the run resumable as a kill would), calling `progress` about every 2 s.
+    public func run(stopAfter: Int? = nil, progress: ((OfflineProgress) -> Void)? = nil) throws {
+        let savedThreads = BLASRuntime.threads
+        BLASRuntime.threads = 1   // small products: split across cores by Tensor.parallelGemm instead
+        defer { BLASRuntime.threads = savedThreads }
+
+        let total = configuration.totalSteps, stop = Swift.min(stopAfter ?? total, total)
+        let o = realBuffer.observationDimension, a = realBuffer.actionDimension
+        var batch = TransitionBatch(batchSize: configuration.sac.batchSize, observationDimension: o, actionDimension: a)
+        let mixedBatchPlugIns = ([agent.targetAdjustment as AnyObject?] + agent.criticRegularizers.map { $0 as AnyObject? })
+            .compactMap { $0 as? MixedBatchAware }
+        let start = monotonicSeconds()
+        var lastReport = start
+        let stepsAtStart = step
+
+        while step < stop {
+            if step % configuration.rolloutInterval == 0 { rolloutModel() }
+            if configuration.cosineActorSchedule { agent.actorOptimizer.learningRate = actorLearningRate(at: step) }
+            sampler.sample(real: realBuffer, model: modelBuffer, into: &batch, rng: &rng)
+            let realRows = sampler.realCount(batchSize: batch.batchSize, modelCount: modelBuffer.count)
+            for plugIn in mixedBatchPlugIns { plugIn.realRowCount = realRows }
+            accumulate(agent.update(batch, rng: &rng))
+            step += 1
+
+            let wall = wallSecondsBefore + monotonicSeconds() - start
+            if step % configuration.evaluationInterval == 0 || step == total { try evaluateAndLog(wallSeconds: wall) }
+            if step % configuration.checkpointInterval == 0 || step == total { try saveCheckpoint(wallSeconds: wall) }
+            let now = monotonicSeconds()
+            if let progress, now - lastReport >= 2 || step == stop {
+                let line = ProgressLine(step: step, totalSteps: total,
+                                        stepsPerSecond: Double(step - stepsAtStart) / Swift.max(now - start, 1e-9),
+                                        latestReturn: evaluations.last?.result.mean)
+                progress(OfflineProgress(line: line, normalizedScore: evaluations.last?.normalizedScore))
+                lastReport = now
+            }
+        }
+        if step == total {
+            try AtomicFile.produce(finalAgentPath) { temporary in
+                try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
+                try Self.writeDescription(of: self, into: temporary)
+            }
+        }
+    }
+
+    /// The actor's learning rate during the epoch containing `step`:
+    /// `η₀·½(1 + cos(π·e/E))`, `e = ⌊step / stepsPerEpoch⌋`, `E = ⌈totalSteps / stepsPerEpoch⌉`.
+    public func actorLearningRate(at step: Int) -> Float {
+        let epochs = (configuration.totalSteps + configuration.stepsPerEpoch - 1) / configuration.stepsPerEpoch
+        let epoch = step / configuration.stepsPerEpoch
+        return configuration.sac.actorLearningRate * Float(0.5 * (1 + cos(Double.pi * Double(epoch) / Double(epochs))))
+    }
+
+    /// Rolls the current (stochastic) policy out in the model from states drawn from the data.
+    private func rolloutModel() {
+        var starts = TransitionBatch(batchSize: configuration.rolloutBatchSize, observationDimension: realBuffer.observationDimension,
+                                     actionDimension: realBuffer.actionDimension)
+        realBuffer.sample(into: &starts, rng: &rng)
+        let agent = self.agent
+        lastRollout = rollout.run(model: model, startObservations: starts.observations,
+                                  policy: { states, rng in agent.act(states, deterministic: false, rng: &rng) },
+                                  filter: filter, penalty: penalty, into: &modelBuffer, rng: &rng)
+    }
+
+    /// Runs `episodes` deterministic episodes (reset seeds from `seed`) of the current policy.
+    public func evaluatePolicy(episodes: Int, seed: UInt64) -> OfflineEvaluation {
+        let agent = self.agent
+        let result = evaluate(policy: { observation in
+            var unused = RandomGenerator(seed: 0)
+            return agent.act(observation, deterministic: true, rng: &unused)
+        }, environment: &evaluationEnvironment, episodes: episodes, seed: seed)
+        return OfflineEvaluation(step: step, result: result, entry: datasetEntry)
+    }
+
+    private func accumulate(_ metrics: TrainingMetrics) {
+        for (k, v) in metrics {
+            let old = pendingMetrics[k] ?? (0, 0)
+            pendingMetrics[k] = (old.sum + v, old.count + 1)
+        }
+    }
+
+    private func evaluateAndLog(wallSeconds: Double) throws {
+        let seed = (1 << 40) &+ configuration.seed &* 7919 &+ UInt64(step) &* 1_000
+        let evaluation = evaluatePolicy(episodes: configuration.evaluationEpisodes, seed: seed)
+        evaluations.append(evaluation)
+        var row: [String: Double] = [
+            "step": Double(step), "epoch": Double(step) / Double(configuration.stepsPerEpoch),
+            "return_mean": evaluation.result.mean, "return_std": evaluation.result.standardDeviation,
+            "episode_length_mean": Double(evaluation.result.lengths.reduce(0, +)) / Double(Swift.max(evaluation.result.lengths.count, 1)),
+            "wall_seconds": wallSeconds, "actor_lr": Double(agent.actorOptimizer.learningRate),
+            "model_buffer_size": Double(modelBuffer.count), "seed": Double(configuration.seed),
+        ]
+        if let score = evaluation.normalizedScore { row["normalized_score"] = score }
+        if let std = evaluation.normalizedScoreStd { row["normalized_score_std"] = std }
+        if let r = lastRollout {
+            row["rollout_transitions"] = Double(r.transitionsAdded)
+            row["rollout_length_mean"] = r.meanLength
+            row["rollout_reward_mean"] = r.meanReward
+            row["rollout_raw_reward_mean"] = r.meanRawReward
+            row["rollout_kept_fraction"] = r.keptFraction
+            if let p = r.meanPenalty { row["rollout_penalty_mean"] = p }
+        }
+        for (k, v) in pendingMetrics { row[k] = v.sum / Double(v.count) }
+        pendingMetrics = [:]
+        try log?.append(row)
+    }
+
+    static func prettyJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(value)
+    }
+}
+
+/// One evaluation of the policy in the real task.
+public struct OfflineEvaluation: Codable, Sendable, Equatable {
+    /// SAC updates done when it ran.
+    public var step: Int
+    /// Episode returns and lengths.
+    public var result: EvaluationResult
+    /// D4RL's normalized score of the mean return, `100·(R − R_random)/(R_expert − R_random)`.
+    public var normalizedScore: Double?
+    /// The returns' standard deviation on the same scale, `100·σ_R/(R_expert − R_random)` (without
+    /// the offset Kit's logged std wrongly subtracts, infrastructure.md §3.5).
+    public var normalizedScoreStd: Double?
+
+    /// Scores `result` with `entry`'s reference returns when given.
+    public init(step: Int, result: EvaluationResult, entry: DatasetEntry?) {
+        self.step = step
+        self.result = result
+        if let entry {
+            normalizedScore = entry.normalizedScore(return: result.mean)
+            normalizedScoreStd = 100 * result.standardDeviation / (entry.refMaxScore - entry.refMinScore)
+        }
+    }
+}
+
+/// A progress report of an offline run: ``ProgressLine`` plus the latest normalized score.
+public struct OfflineProgress: Sendable {
+    /// Step, rate, ETA and latest return.
+    public var line: ProgressLine
+    /// The latest D4RL-normalized score, if any.
+    public var normalizedScore: Double?
+
+    /// "step 12000/200000 (6.0%)  312 steps/s  ETA 10m02s  return 1234.5  score 38.2"
+    public var text: String {
+        line.text + (normalizedScore.map { "  score " + String(format: "%.1f", $0) } ?? "")
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import TestSupport
+import PolicyLearning
+
+@Suite("Offline trainer: loop, logs, exact resume")
+struct OfflineTrainerTests {
+    static func strip(_ row: [String: Double]) -> [String: Double] { row.filter { $0.key != "wall_seconds" } }
+
+    /// A MOPO run killed at step 300 (last checkpoint at 200) and resumed equals the uninterrupted
+    /// 600-step run: parameters, temperature, model buffer, evaluations and log rows.
+    @Test func resumedRunEqualsUninterruptedRun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data)
+        let config = OfflineFixtures.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 600)
+
+        let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
+        #expect(full.dynamicsFit != nil)
+        try full.run()
+        #expect(full.step == 600)
+        #expect(FileManager.default.fileExists(atPath: full.finalAgentPath))
+
+        let killedDirectory = dir.url.appendingPathComponent("killed")
+        let killed = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
+        try killed.run(stopAfter: 300)
+        #expect(throws: OfflineTrainingError.self) {
+            _ = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
+        }
+        let resumed = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: true)
+        #expect(resumed.step == 200)
+        #expect(resumed.dynamicsFit == nil)     // the run's dynamics.h5 is reused, not refitted
+        try resumed.run()
+
+        #expect(resumed.agent.actor.parameterValues() == full.agent.actor.parameterValues())
+        #expect(resumed.agent.critics.parameterValues() == full.agent.critics.parameterValues())
+        #expect(resumed.agent.targetCritics.parameterValues() == full.agent.targetCritics.parameterValues())
+        #expect(resumed.agent.alpha == full.agent.alpha)
+        #expect(resumed.modelBuffer.orderedTransitions().rewards == full.modelBuffer.orderedTransitions().rewards)
+        #expect(resumed.evaluations == full.evaluations)
+        let fullLog = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("full"))
+        let resumedLog = try TrainingLog.readRows(directory: killedDirectory)
+        #expect(fullLog.count == 6)
+        #expect(fullLog.map(Self.strip) == resumedLog.map(Self.strip))
+
+        // The rows carry losses, Q statistics, rollout statistics and the schedule.
+        let row = try #require(fullLog.last)
+        for key in ["critic_loss", "actor_loss", "alpha", "q_mean", "q_ensemble_std", "return_mean", "rollout_transitions",
+                    "rollout_penalty_mean", "rollout_reward_mean", "model_buffer_size", "actor_lr", "wall_seconds"] {
+            #expect(row[key] != nil, "missing \(key)")
+        }
+        #expect(row["rollout_penalty_mean"]! > 0)
+        #expect(fullLog.first!["actor_lr"]! > row["actor_lr"]!)      // cosine schedule
+        let written = try JSONDecoder().decode(OfflineTrainingConfiguration.self,
+                                               from: Data(contentsOf: dir.url.appendingPathComponent("full/config.json")))
+        #expect(written == config)
+        let metadata = try String(contentsOf: dir.url.appendingPathComponent("full/metadata.json"), encoding: .utf8)
+        #expect(metadata.contains("gitRevision"))
+
+        // The final agent reloads for evaluation.
+        let (agent, description) = try OfflineTrainer.loadAgent(from: full.finalAgentPath)
+        #expect(agent.actor.parameterValues() == full.agent.actor.parameterValues())
+        #expect(description.environment == "pointmass")
+        #expect(description.step == 600)
+
+        // A different configuration cannot resume the run; a cached fit is loaded, not refitted.
+        var other = config
+        other.mopo.penaltyCoefficient = 3
+        #expect(throws: OfflineTrainingError.self) { _ = try OfflineTrainer(configuration: other, directory: killedDirectory, resume: true) }
+        let cached = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("cached"), resume: false,
+                                        dynamicsCache: full.dynamicsPath)
+        #expect(cached.dynamicsFit == nil)
+    }
+
+    /// MOBILE on a small hopper dataset: the Bellman-inconsistency penalty is computed on model
+    /// rows and logged, and evaluations carry D4RL-normalized scores (hopper's reference returns).
+    @Test func mobileRunsOnHopperWithNormalizedScores() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        var rng = RandomGenerator(seed: 2)
+        let actor = TanhGaussianActor(observationDimension: 11, actionDimension: 3, hiddenSizes: [16], rng: &rng)
+        var collector = DatasetCollector(environment: "hopper", transitions: 3000, seed: 2)
+        collector.rowsPerChunk = 3000
+        let dataset = try #require(try collector.collect(actor: actor, workDirectory: dir.url.appendingPathComponent("work")))
+        let path = dir.path("hopper-random-test.hdf5")
+        try D4RLFile.write(dataset, to: path, metadata: ["environment": "hopper"])
+
+        var config = OfflineFixtures.tinyConfiguration(algorithm: .mobile, dataset: path, steps: 200)
+        config.maxEpisodeSteps = 1000
+        let trainer = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("run"), resume: false)
+        #expect(trainer.agent.targetAdjustment is BellmanInconsistencyPenalty)
+        #expect(trainer.penalty == nil)
+        try trainer.run()
+        let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("run"))
+        #expect(rows.count == 2)
+        let last = try #require(rows.last)
+        #expect(last["mobile_penalty"].map { $0 > 0 } == true)
+        #expect(last["normalized_score"] != nil)
+        #expect(last["rollout_penalty_mean"] == nil)
+        let score = try #require(trainer.evaluations.last?.normalizedScore)
+        let expected = try normalizedScore(dataset: "hopper-medium-v2", return: trainer.evaluations.last!.result.mean)
+        #expect(abs(score - expected) < 1e-9)
+    }
+
+    @Test func perTaskSettingsPresetsAndOverrides() throws {
+        let mopo = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-v2")
+        #expect(mopo.mopo.rolloutHorizon == 5 && mopo.mopo.penaltyCoefficient == 5)
+        #expect(mopo.totalSteps == 3_000_000 && mopo.preset == "paper")
+        #expect(mopo.sac.actorLearningRate == 1e-4 && mopo.sac.alphaLearningRate == 1e-4 && mopo.sac.maximumAlpha == 1)
+        #expect(OfflineTrainingConfiguration(algorithm: .mopo, dataset: "walker2d-medium-replay-orl").rolloutHorizon == 1)
+        #expect(OfflineTrainingConfiguration(algorithm: .mopo, dataset: "pointmass-x").mopo == MOPOConfiguration())
+
+        let mobile = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
+        #expect(mobile.mobile.penaltyCoefficient == 1.5 && mobile.rolloutHorizon == 5)
+        #expect(!mobile.sac.automaticEntropyTuning && mobile.sac.initialAlpha == 0.2)
+        #expect(mobile.preset == "short" && mobile.totalSteps == 200_000 && mobile.dynamics.maxEpochs == 30)
+        let hcme = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "/data/halfcheetah_medium_expert-v2.hdf5")
+        #expect(hcme.realRatio == 0.5 && hcme.mobile.penaltyCoefficient == 1.0)
+        #expect(OfflineTrainingConfiguration(algorithm: .mobile, dataset: "walker2d-medium-v2").dynamics.maxEpochs == 30)
+
+        let overridden = try mopo.applying(json: Data(#"{"totalSteps": 5000, "mopo": {"penaltyCoefficient": 0.25}, "environment": "hopper"}"#.utf8))
+        #expect(overridden.totalSteps == 5000 && overridden.mopo.penaltyCoefficient == 0.25 && overridden.mopo.rolloutHorizon == 5)
+        #expect(overridden.environment == "hopper")
+        #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"mopo": {"lambda": 1}}"#.utf8)) }
+        #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"totalSteps": "many"}"#.utf8)) }
+
+        #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile"])) {
+            _ = try OfflineAlgorithm(named: "cql")
+        }
+        #expect(try OfflineAlgorithm(named: "MOBILE") == .mobile)
+        var bad = mopo
+        bad.checkpointInterval = 1500
+        #expect(throws: OfflineTrainingError.self) { try bad.validate() }
+        #expect(taskKey("hopper-medium-replay-v2") == "hopper-medium-replay")
+        #expect(taskKey("Datasets/generated/hopper-medium-orl.hdf5") == "hopper-medium")
+    }
+
+    @Test func unknownDatasetsListTheClosestNames() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let config = OfflineFixtures.tinyConfiguration(algorithm: .mopo, dataset: "hoper-medium-v2", steps: 10)
+        do {
+            _ = try OfflineTrainer(configuration: config, directory: dir.url, resume: false)
+            Issue.record("expected an unknown-dataset error")
+        } catch let error as OfflineDataError {
+            #expect("\(error)".contains("hopper-medium-v2"))
+        }
+    }
+}
