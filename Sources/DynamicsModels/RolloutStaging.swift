@@ -5,16 +5,16 @@ struct RolloutStaging {
     private(set) var count = 0
     let capacity: Int, observationDimension: Int, actionDimension: Int
 
-    /// Room for `capacity` transitions (plus one spare row, see ``transitions()``).
+    /// Room for `capacity` transitions.
     init(capacity: Int, observationDimension o: Int, actionDimension a: Int) {
         self.capacity = capacity
         observationDimension = o
         actionDimension = a
-        observations = Tensor.zeros([capacity + 1, o])
-        actions = Tensor.zeros([capacity + 1, a])
-        rewards = Tensor.zeros([capacity + 1])
-        nextObservations = Tensor.zeros([capacity + 1, o])
-        terminals = Tensor.zeros([capacity + 1])
+        observations = Tensor.zeros([capacity, o])
+        actions = Tensor.zeros([capacity, a])
+        rewards = Tensor.zeros([capacity])
+        nextObservations = Tensor.zeros([capacity, o])
+        terminals = Tensor.zeros([capacity])
     }
 
     /// Appends every row of a batch.
@@ -39,24 +39,9 @@ struct RolloutStaging {
     }
 
     /// The staged rows as ``OfflineData/Transitions``.
-    ///
-    /// OfflineData offers no public initializer for `Transitions`, so they are built through the
-    /// public dataset view: a dataset of the rows plus one spare row (the view never emits the last
-    /// row), no timeouts, `terminateOnEnd`, whose `dynamicsTransitions` keeps every staged row with
-    /// its stored next observation and terminal flag.
     func transitions() -> Transitions {
-        let rows = count + 1
-        func head(_ t: Tensor) -> Tensor { rows == capacity + 1 ? t : t.slice(0..<rows, axis: 0) }
-        let flags = terminals.withUnsafeBufferPointer { p in (0..<rows).map { p[$0] != 0 } }
-        let dataset: OfflineDataset
-        do {
-            dataset = try OfflineDataset(source: "model rollout", observations: head(observations), actions: head(actions),
-                                         rewards: head(rewards), terminals: flags, nextObservations: head(nextObservations))
-        } catch {
-            preconditionFailure("RolloutStaging: equal-length staging arrays were rejected: \(error)")
-        }
-        let result = dataset.dynamicsTransitions(terminateOnEnd: true, maxEpisodeSteps: Int.max)
-        precondition(result.count == count, "RolloutStaging: \(result.count) transitions from \(count) staged rows")
-        return result
+        func head(_ t: Tensor) -> Tensor { count == capacity ? t : t.slice(0..<count, axis: 0) }
+        return Transitions(observations: head(observations), actions: head(actions), rewards: head(rewards),
+                           nextObservations: head(nextObservations), terminals: head(terminals))
     }
 }

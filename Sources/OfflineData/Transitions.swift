@@ -16,6 +16,29 @@ public struct Transitions: Sendable {
     /// The number of transitions.
     public var count: Int { rewards.count }
 
+    /// Transitions from their fields (model rollouts, online collection); rows must agree.
+    ///
+    /// - Parameters:
+    ///   - observations: `[M, obs]`.
+    ///   - actions: `[M, act]`.
+    ///   - rewards: `[M]`.
+    ///   - nextObservations: `[M, obs]`.
+    ///   - terminals: `[M]`, 0 or 1.
+    ///   - sourceRows: the origin of each row, if any (default `0..<M`).
+    public init(observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminals: Tensor,
+                sourceRows: [Int]? = nil) {
+        let m = rewards.count
+        precondition(observations.rank == 2 && actions.rank == 2 && nextObservations.shape == observations.shape
+                         && observations.shape[0] == m && actions.shape[0] == m && terminals.count == m,
+                     "Transitions: shapes \(observations.shape), \(actions.shape), \(rewards.shape), \(nextObservations.shape), \(terminals.shape) disagree")
+        self.observations = observations
+        self.actions = actions
+        self.rewards = rewards.reshaped([m])
+        self.nextObservations = nextObservations
+        self.terminals = terminals.reshaped([m])
+        self.sourceRows = sourceRows ?? Array(0..<m)
+    }
+
     /// Gathers `rows` of `dataset` with next states from `nextRows` of `nextSource`.
     init(dataset: OfflineDataset, rows: [Int], nextSource: Tensor, nextRows: [Int]) {
         let m = rows.count, o = dataset.observationDimension, a = dataset.actionDimension
