@@ -32,11 +32,14 @@ extension Tensor {
     /// otherwise every member's rows are split; plain products are split by rows. Each block is
     /// a single-threaded BLAS call on its own part of `c`, so results are deterministic for a
     /// given worker count.
+    ///
+    /// - Parameter split: `nil` splits exactly when ``ParallelGemm/isActive``; `true` always
+    ///   splits (for tests of the splitting), `false` never does.
     public static func parallelGemm(_ a: Tensor, _ b: Tensor, into c: inout Tensor,
                                     transposeA: Bool = false, transposeB: Bool = false,
-                                    alpha: Float = 1, beta: Float = 0) {
+                                    alpha: Float = 1, beta: Float = 0, split: Bool? = nil) {
         let workers = ParallelGemm.workers
-        guard ParallelGemm.isActive else {
+        guard split ?? ParallelGemm.isActive, workers > 1 else {
             gemm(a, b, into: &c, transposeA: transposeA, transposeB: transposeB, alpha: alpha, beta: beta)
             return
         }
@@ -75,11 +78,23 @@ extension Tensor {
                                   Int64(strideB), beta, p.c + e0 * m * n, Int32(n), Int64(m * n))
             }
         } else {
+            // Whole members where they divide evenly, then the leftover members split by rows:
+            // 7 members on 2 cores run 3 full products each plus half of the seventh.
+            let whole = batch / workers, rest = batch % workers, first = whole * workers
             DispatchQueue.concurrentPerform(iterations: workers) { w in
+                if whole > 0 {
+                    let e0 = w * whole
+                    orl_sgemm_batched(Int32(whole), ta, tb, Int32(m), Int32(n), Int32(k), alpha,
+                                      p.a + e0 * strideA, Int32(lda), Int64(strideA), p.b + e0 * strideB, Int32(ldb),
+                                      Int64(strideB), beta, p.c + e0 * m * n, Int32(n), Int64(m * n))
+                }
                 let r0 = m * w / workers, r1 = m * (w + 1) / workers
-                orl_sgemm_batched(Int32(batch), ta, tb, Int32(r1 - r0), Int32(n), Int32(k), alpha,
-                                  p.a + r0 * rowStep, Int32(lda), Int64(strideA), p.b, Int32(ldb), Int64(strideB),
-                                  beta, p.c + r0 * n, Int32(n), Int64(m * n))
+                if r1 > r0 {
+                    orl_sgemm_batched(Int32(rest), ta, tb, Int32(r1 - r0), Int32(n), Int32(k), alpha,
+                                      p.a + first * strideA + r0 * rowStep, Int32(lda), Int64(strideA),
+                                      p.b + first * strideB, Int32(ldb), Int64(strideB),
+                                      beta, p.c + first * m * n + r0 * n, Int32(n), Int64(m * n))
+                }
             }
         }
         withExtendedLifetime((a, b)) {}
