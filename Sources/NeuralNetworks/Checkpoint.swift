@@ -101,5 +101,6 @@ public struct CheckpointError: Error, CustomStringConvertible {
     public var key: String
     /// What is wrong (expected vs found).
     public var problem: String
+    /// The file, key and problem in one line.
     public var description: String { "checkpoint \(file), key \(key): \(problem)" }
 }

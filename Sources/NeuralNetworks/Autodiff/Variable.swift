@@ -103,6 +103,7 @@ public final class Variable {
 }
 
 extension Variable: CustomStringConvertible {
+    /// The value and, for recorded results, the operation that produced it.
     public var description: String {
         "Variable(\(value)\(node.map { ", op: \($0.name)" } ?? (requiresGrad ? ", leaf" : "")))"
     }

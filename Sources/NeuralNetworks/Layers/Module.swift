@@ -21,6 +21,7 @@
 open class Module {
     private var _cache: [NamedParameter]?
 
+    /// Creates an empty module; subclasses declare their parameters and children as stored properties.
     public init() {}
 
     /// Every parameter with its dotted name, in declaration order (discovered once).
