@@ -27,10 +27,10 @@ extension ORL {
         var transitions: Int = 50_000
 
         @Option(help: "MOPO updates.")
-        var steps: Int = 30_000
+        var steps: Int = 20_000
 
         @Option(help: "Wall-clock cap on the dynamics fit, seconds.")
-        var dynamicsSeconds: Double = 150
+        var dynamicsSeconds: Double = 120
 
         @Option(help: "Folder of behaviour policies.")
         var policies: String = "Datasets/policies"

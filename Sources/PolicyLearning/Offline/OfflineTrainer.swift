@@ -139,6 +139,9 @@ public final class OfflineTrainer {
                 report?("dynamics: loaded cached fit \(dynamicsCache)")
             } else {
                 report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
+                let savedThreads = BLASRuntime.threads
+                BLASRuntime.threads = 1   // members split across cores by Tensor.parallelGemm, as in run()
+                defer { BLASRuntime.threads = savedThreads }
                 let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG) { epoch in
                     report?(String(format: "dynamics epoch %d  train loss %.4f  holdout mse %.5f  (%.0f s)",
                                    epoch.epoch, epoch.trainLoss, epoch.holdoutLoss, epoch.elapsedSeconds))
