@@ -112,10 +112,10 @@ extension ORL {
             let entry = trainer.datasetEntry
             func score(_ r: Double) -> String { entry.map { String(format: "%6.1f", $0.normalizedScore(return: r)) } ?? "     -" }
             let meanEpisode = episodes.isEmpty ? Double.nan : episodes.reduce(0, +) / Double(episodes.count)
-            print("policy                                   return   normalized score")
-            print(String(format: "uniform random actions                 %7.1f   ", uniform.mean) + score(uniform.mean))
-            print(String(format: "behaviour data (%4d episodes)           %7.1f   ", episodes.count, meanEpisode) + score(meanEpisode))
-            print(String(format: "MOPO, %6d updates (this run)         %7.1f   ", trainer.step, final.result.mean) + score(final.result.mean))
+            print("policy".padding(toLength: 40, withPad: " ", startingAt: 0) + " return   normalized score")
+            print(Self.row("uniform random actions", uniform.mean) + score(uniform.mean))
+            print(Self.row("behaviour data (\(episodes.count) episodes)", meanEpisode) + score(meanEpisode))
+            print(Self.row("MOPO, \(trainer.step) updates (this run)", final.result.mean) + score(final.result.mean))
             print("Dataset: hopper-\(kind.rawValue)-orl, generated here by swift-offline-rl (not D4RL's data); scores use D4RL's hopper " +
                   "reference returns (\(entry.map { "\($0.refMinScore) … \($0.refMaxScore)" } ?? "n/a")).")
             print("\nDemo finished in \(Self.seconds(since: started)).")
@@ -133,6 +133,11 @@ extension ORL {
                 }
             }
             return returns
+        }
+
+        /// A table row: the label padded to 40 columns, then the return.
+        static func row(_ label: String, _ value: Double) -> String {
+            label.padding(toLength: 40, withPad: " ", startingAt: 0) + String(format: "%7.1f   ", value)
         }
 
         static func seconds(since date: Date) -> String { String(format: "%.0f s", Date().timeIntervalSince(date)) }
