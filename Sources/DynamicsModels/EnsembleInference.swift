@@ -102,24 +102,3 @@ enum EnsembleInference {
         }
     }
 }
-
-/// Vectorisable elementary functions for inference loops.
-enum FastMath {
-    /// eˣ by Cody–Waite range reduction and Cephes' degree-6 polynomial (about 1 ulp), clamped to
-    /// the finite Float range; branch-free so loops calling it vectorise.
-    @inline(__always)
-    static func exp(_ x: Float) -> Float {
-        let x = Swift.min(Swift.max(x, -87.0), 88.0)
-        let shifted = x * 1.442_695_04 + 12_582_912          // round(x·log₂e) in the low mantissa bits
-        let n = shifted - 12_582_912
-        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var p: Float = 1.987_569_15e-4
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_6e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_1e-1
-        p = p * (r * r) + r + 1
-        return p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
-    }
-}

@@ -1,0 +1,22 @@
+/// Branch-free elementwise functions that vectorise inside loops (libm's `expf` does not), shared
+/// by the autodiff kernels and the dynamics models.
+public enum FastMath {
+    /// eˣ by Cody–Waite range reduction and Cephes' degree-6 polynomial (about 1 ulp over the
+    /// Float range), clamped to the finite range instead of overflowing to inf.
+    @inlinable @inline(__always)
+    public static func exp(_ x: Float) -> Float {
+        let x = Swift.min(Swift.max(x, -87.0), 88.0)
+        // Round x·log₂e to an integer n with the 1.5·2²³ trick: the sum's low mantissa bits hold n.
+        let shifted = x * 1.442_695_04 + 12_582_912
+        let n = shifted - 12_582_912
+        let r = x - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var p: Float = 1.987_569_15e-4
+        p = p * r + 1.398_199_95e-3
+        p = p * r + 8.333_451_9e-3
+        p = p * r + 4.166_579_6e-2
+        p = p * r + 1.666_666_55e-1
+        p = p * r + 5.000_000_1e-1
+        p = p * (r * r) + r + 1
+        return p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
+    }
+}
