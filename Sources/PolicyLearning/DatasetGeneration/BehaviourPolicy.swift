@@ -27,6 +27,7 @@ public struct BehaviourPolicyInfo: Codable, Sendable, Equatable {
     }
 }
 
+/// Saving, loading and choosing the behaviour policies the dataset generator runs.
 public enum BehaviourPolicy {
     /// Paths of the actor and description of `environment`'s `role` policy in `directory`.
     public static func paths(directory: URL, environment: String, role: String) -> (actor: String, info: String) {
@@ -102,8 +103,11 @@ public enum BehaviourPolicy {
 
 /// Why a dataset cannot be generated.
 public enum DatasetGenerationError: Error, CustomStringConvertible, Equatable {
+    /// No policy file at `path`; `hint` says how to make one.
     case missingPolicy(path: String, hint: String)
+    /// The SAC run's replay buffer is absent or too short.
     case missingReplay(run: String, hint: String)
+    /// The request itself is invalid.
     case invalidRequest(String)
 
     public var description: String {

@@ -6,17 +6,21 @@ import HDF5
 /// D4RL's exact layout (``D4RLFile/write(_:to:floatType:metadata:)``): float32 for policy data,
 /// float64 for replay data, with `metadata/*` naming the generator, policy return, seed and command.
 public struct DatasetGenerator {
+    /// Task name (lower-cased).
     public var environment: String
+    /// Which D4RL recipe to follow.
     public var kind: DatasetKind
     /// Rows per policy dataset (medium-expert holds this many of each); replay kinds take the
     /// training history's length instead.
     public var transitions: Int
+    /// Seed of resets, action noise and the random actor.
     public var seed: UInt64
     /// Folder of the behaviour policies (`Datasets/policies`).
     public var policies: URL
     /// The `orl sac` run whose replay buffer the replay kinds read.
     public var run: URL?
 
+    /// Creates a generator; nothing runs until ``generate(to:workDirectory:progress:)``.
     public init(environment: String, kind: DatasetKind, transitions: Int = 1_000_000, seed: UInt64 = 0,
                 policies: URL, run: URL? = nil) {
         self.environment = environment.lowercased()

@@ -3,10 +3,15 @@ import Foundation
 /// What a run records beside its results: the library version, the git revision of the checkout,
 /// the command line, the seed and the start time.
 public struct RunMetadata: Codable, Sendable {
+    /// Library version.
     public var library: String
+    /// Commit of the checkout ("unknown" outside git).
     public var gitRevision: String
+    /// The process's command line.
     public var command: [String]
+    /// The run's seed.
     public var seed: UInt64
+    /// Start time, ISO 8601.
     public var started: String
 
     /// Metadata of the current process.

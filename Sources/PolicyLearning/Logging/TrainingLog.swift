@@ -4,6 +4,7 @@ import Foundation
 /// fixed by the first row. On resume, rows past the checkpoint's step are dropped so the log of a
 /// resumed run equals that of an uninterrupted one.
 public final class TrainingLog {
+    /// Folder of `progress.jsonl` and `progress.csv`.
     public let directory: URL
     private var columns: [String]?
 
@@ -68,9 +69,13 @@ public final class TrainingLog {
 
 /// A one-line progress report: rate and time left.
 public struct ProgressLine: Sendable {
+    /// Steps done.
     public var step: Int
+    /// Steps in the run.
     public var totalSteps: Int
+    /// Rate since this process started.
     public var stepsPerSecond: Double
+    /// Mean return of the latest evaluation, if any.
     public var latestReturn: Double?
 
     /// "step 12000/200000 (6.0%)  312 steps/s  ETA 10m02s  return 1234.5"

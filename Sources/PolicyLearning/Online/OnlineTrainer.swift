@@ -18,7 +18,9 @@ import HDF5
 /// try trainer.run { print($0.text) }
 /// ```
 public final class OnlineTrainer {
+    /// The run's settings.
     public let configuration: OnlineTrainingConfiguration
+    /// Folder of logs, checkpoints and snapshots.
     public let directory: URL
     /// The learner.
     public let agent: SACAgent

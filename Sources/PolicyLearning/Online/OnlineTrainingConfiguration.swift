@@ -45,8 +45,11 @@ public struct OnlineTrainingConfiguration: Codable, Sendable, Equatable {
 
 /// Why training cannot start or continue.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// A setting is out of range (the message names it).
     case invalidConfiguration(String)
+    /// The checkpoint cannot be resumed with these settings.
     case checkpointMismatch(file: String, reason: String)
+    /// The folder already holds a run and `resume` was not asked for.
     case outputExists(directory: String)
 
     public var description: String {
