@@ -15,6 +15,9 @@ let package = Package(
         .library(name: "Environments", targets: ["Environments"]),
         .library(name: "DynamicsModels", targets: ["DynamicsModels"]),
         .library(name: "PolicyLearning", targets: ["PolicyLearning"]),
+        .library(name: "MOREC", targets: ["MOREC"]),
+        .library(name: "RAVL", targets: ["RAVL"]),
+        .library(name: "LipschitzCritics", targets: ["LipschitzCritics"]),
         .executable(name: "orl", targets: ["orl"]),
     ],
     dependencies: [
@@ -45,8 +48,12 @@ let package = Package(
         .target(name: "Environments", dependencies: ["LinearAlgebra", "CMuJoCo"]),
         .target(name: "DynamicsModels", dependencies: ["NeuralNetworks", "OfflineData", "Environments"]),
         .target(name: "PolicyLearning", dependencies: ["NeuralNetworks", "OfflineData", "Environments", "DynamicsModels"]),
+        // The algorithm modules: small plug-ins of PolicyLearning's shared offline trainer.
+        .target(name: "MOREC", dependencies: ["PolicyLearning"]),
+        .target(name: "RAVL", dependencies: ["PolicyLearning"]),
+        .target(name: "LipschitzCritics", dependencies: ["PolicyLearning"]),
         .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
-                                                  "DynamicsModels", "PolicyLearning"]),
+                                                  "DynamicsModels", "PolicyLearning", "MOREC", "RAVL", "LipschitzCritics"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
                                                    "DynamicsModels", "PolicyLearning", "CArmadillo"]),
         .executableTarget(
@@ -65,6 +72,9 @@ let package = Package(
         .testTarget(name: "EnvironmentsTests", dependencies: ["TestSupport", "Environments", "Benchmarks"]),
         .testTarget(name: "DynamicsModelsTests", dependencies: ["TestSupport", "DynamicsModels", "Benchmarks"]),
         .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "PolicyLearning", "Benchmarks"]),
+        .testTarget(name: "MORECTests", dependencies: ["TestSupport", "MOREC"]),
+        .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "RAVL"]),
+        .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "LipschitzCritics"]),
     ],
     cxxLanguageStandard: .cxx17
 )

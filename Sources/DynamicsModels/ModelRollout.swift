@@ -5,8 +5,11 @@
 ///
 /// ```
 /// S ← start states                                        (e.g. 50,000 drawn from the real buffer)
-/// for t in 1…h:  a = π(S);  (S', r, done) ~ model(S, a);  r̃ = r − λ·u   (with a penalty)
-///                store (S, a, r̃, S', done);  S ← S'[¬done];  stop when no row is left
+/// for t in 1…h:  a = π(S);  (S', r, done) ~ model(S, a)
+///                keep = filter(S, a, ·)                  (MOREC; rejected rows: not stored, not continued)
+///                r̃ = r − λ·u(S, a)                       (MOPO, Yu et al. 2020 §4 eq. (5))
+///                observers see the step                   (diagnostics)
+///                store (S, a, r̃, S', done, t)[keep];  S ← S'[keep ∧ ¬done];  stop when no row is left
 /// ```
 /// Start states are processed in chunks of ``chunkSize`` rows (perf-anchors.md §7: chunks keep
 /// each activation in cache; rows are independent, so only the order of random draws changes).
@@ -49,27 +52,32 @@ public struct ModelRollout: Sendable, Codable, Equatable {
 
     /// Rolls out from `count` start states drawn uniformly (with replacement) from `real`.
     public func run(model: some DynamicsModel, from real: ReplayBuffer, count: Int,
-                    policy: (Tensor, inout RandomGenerator) -> Tensor, penalty: (any RewardPenalty)? = nil,
+                    policy: (Tensor, inout RandomGenerator) -> Tensor, filter: (any TransitionFilter)? = nil,
+                    penalty: (any RewardPenalty)? = nil, observers: [any RolloutObserver] = [],
                     into buffer: inout ReplayBuffer, rng: inout RandomGenerator) -> RolloutStatistics {
         var batch = TransitionBatch(batchSize: count, observationDimension: real.observationDimension,
                                     actionDimension: real.actionDimension)
         real.sample(into: &batch, rng: &rng)
-        return run(model: model, startObservations: batch.observations, policy: policy, penalty: penalty,
-                   into: &buffer, rng: &rng)
+        return run(model: model, startObservations: batch.observations, policy: policy, filter: filter, penalty: penalty,
+                   observers: observers, into: &buffer, rng: &rng)
     }
 
-    /// Rolls out from every row of `startObservations` (`[N, obs]`) and adds the transitions to `buffer`.
+    /// Rolls out from every row of `startObservations` (`[N, obs]`) and adds the kept transitions to `buffer`.
     ///
     /// - Parameters:
     ///   - model: the dynamics model.
     ///   - startObservations: `[N, obs]`.
     ///   - policy: maps states `[B, obs]` to actions `[B, act]` (e.g. a SAC actor's sample).
-    ///   - penalty: subtracted from the model reward before storing (MOPO), or `nil`.
+    ///   - filter: decides which sampled transitions to keep and may rewrite them (MOREC); rejected
+    ///     rows are neither stored nor continued. `nil` keeps all.
+    ///   - penalty: subtracted from the model reward of kept rows before storing (MOPO), or `nil`.
+    ///   - observers: see every step (diagnostics); they cannot change the rollout.
     ///   - buffer: the model buffer; its oldest rows are overwritten when full.
-    ///   - rng: every random draw (policy, model).
+    ///   - rng: every random draw (policy, model, filter).
     /// - Returns: counts and means of what was added.
     public func run(model: some DynamicsModel, startObservations: Tensor,
-                    policy: (Tensor, inout RandomGenerator) -> Tensor, penalty: (any RewardPenalty)? = nil,
+                    policy: (Tensor, inout RandomGenerator) -> Tensor, filter: (any TransitionFilter)? = nil,
+                    penalty: (any RewardPenalty)? = nil, observers: [any RolloutObserver] = [],
                     into buffer: inout ReplayBuffer, rng: inout RandomGenerator) -> RolloutStatistics {
         let o = model.observationDimension, a = model.actionDimension
         precondition(startObservations.rank == 2 && startObservations.shape[1] == o,
@@ -79,7 +87,8 @@ public struct ModelRollout: Sendable, Codable, Equatable {
         let n = startObservations.shape[0]
         var staging = RolloutStaging(capacity: n * horizon, observationDimension: o, actionDimension: a)
         var statistics = RolloutStatistics(horizon: horizon)
-        let needsStatistics = penalty?.needsMemberStatistics ?? false
+        statistics.startStates = n
+        let needsStatistics = (penalty?.needsMemberStatistics ?? false) || (filter?.needsMemberStatistics ?? false)
         var chunkStart = 0
         while chunkStart < n {
             let chunkEnd = min(chunkStart + chunkSize, n)
@@ -89,49 +98,88 @@ public struct ModelRollout: Sendable, Codable, Equatable {
                 if rows == 0 { break }
                 let actions = policy(states, &rng)
                 precondition(actions.shape == [rows, a], "ModelRollout: policy returned \(actions.shape), expected [\(rows), \(a)]")
-                let step = model.step(states, actions, memberStatistics: needsStatistics, rng: &rng)
+                var step = model.step(states, actions, memberStatistics: needsStatistics, rng: &rng)
+                let kept = filter?.filter(observations: states, actions: actions, step: &step, model: model, rng: &rng)
+                    ?? [Bool](repeating: true, count: rows)
+                precondition(kept.count == rows && step.count == rows,
+                             "ModelRollout: the filter returned \(kept.count) flags and \(step.count) rows for \(rows) rows")
                 var rewards = step.rewards
+                var penalties: Tensor?
                 if let penalty {
                     let u = penalty.penalty(for: step)
-                    statistics.penaltySum += Double(u.sum())
                     rewards.addScaled(u, alpha: -penalty.coefficient)
+                    penalties = u
                 }
-                statistics.rawRewardSum += Double(step.rewards.sum())
-                statistics.rewardSum += Double(rewards.sum())
-                staging.append(states, actions, rewards, step.nextObservations, step.terminals)
-                var keep = [Int]()
-                keep.reserveCapacity(rows)
+                for observer in observers {
+                    observer.observe(RolloutStepEvent(t: t, horizon: horizon, observations: states, actions: actions,
+                                                      step: step, storedRewards: rewards, kept: kept))
+                }
+                // Rows stored (kept) and rows continued (kept and not terminal).
+                var stored = [Int](), continuing = [Int]()
+                stored.reserveCapacity(rows)
+                continuing.reserveCapacity(rows)
                 step.terminals.withUnsafeBufferPointer { done in
-                    for i in 0..<rows where done[i] == 0 { keep.append(i) }
+                    for i in 0..<rows where kept[i] {
+                        stored.append(i)
+                        if done[i] == 0 { continuing.append(i) }
+                    }
                 }
-                statistics.activeRows[t] += rows
-                statistics.terminatedRows[t] += rows - keep.count
-                states = keep.count == rows ? step.nextObservations : step.nextObservations.gather(keep, axis: 0)
+                statistics.record(t: t, rows: rows, stored: stored, continuing: continuing.count,
+                                  raw: step.rewards, penalised: rewards, penalties: penalties)
+                if stored.count == rows {
+                    staging.append(states, actions, rewards, step.nextObservations, step.terminals, t: t)
+                } else if !stored.isEmpty {
+                    staging.append(states.gather(stored, axis: 0), actions.gather(stored, axis: 0), rewards.gather(stored, axis: 0),
+                                   step.nextObservations.gather(stored, axis: 0), step.terminals.gather(stored, axis: 0), t: t)
+                }
+                states = continuing.count == rows ? step.nextObservations : step.nextObservations.gather(continuing, axis: 0)
             }
             chunkStart = chunkEnd
         }
-        statistics.transitionsAdded = staging.count
         statistics.penalized = penalty != nil
         if staging.count > 0 { buffer.add(staging.transitions()) }
         return statistics
     }
 }
 
-/// What one call of ``ModelRollout/run(model:startObservations:policy:penalty:into:rng:)`` added.
-public struct RolloutStatistics: Sendable {
+/// What one call of ``ModelRollout/run(model:startObservations:policy:filter:penalty:observers:into:rng:)`` added.
+public struct RolloutStatistics: Sendable, Codable, Equatable {
+    /// Start states rolled out from.
+    public var startStates = 0
     /// Transitions written to the buffer.
     public var transitionsAdded = 0
     /// Rows stepped at each step t (alive at its start), `[h]`.
     public var activeRows: [Int]
-    /// Rows that terminated at each step t, `[h]`.
+    /// Stored rows that terminated at each step t, `[h]`.
     public var terminatedRows: [Int]
+    /// Rows the filter rejected at each step t, `[h]`.
+    public var rejectedRows: [Int]
     /// Whether a penalty was applied.
     public var penalized = false
-    var rawRewardSum = 0.0, rewardSum = 0.0, penaltySum = 0.0
+    /// Sums over stored rows of the model reward r, the stored r̃ and the unweighted penalty u.
+    public var rawRewardSum = 0.0, rewardSum = 0.0, penaltySum = 0.0
 
-    init(horizon: Int) {
+    /// Empty statistics for a rollout of `horizon` steps.
+    public init(horizon: Int) {
         activeRows = [Int](repeating: 0, count: horizon)
-        terminatedRows = [Int](repeating: 0, count: horizon)
+        terminatedRows = activeRows
+        rejectedRows = activeRows
+    }
+
+    mutating func record(t: Int, rows: Int, stored: [Int], continuing: Int, raw: Tensor, penalised: Tensor, penalties: Tensor?) {
+        activeRows[t] += rows
+        rejectedRows[t] += rows - stored.count
+        terminatedRows[t] += stored.count - continuing
+        transitionsAdded += stored.count
+        raw.withUnsafeBufferPointer { r in
+            penalised.withUnsafeBufferPointer { p in
+                for i in stored {
+                    rawRewardSum += Double(r[i])
+                    rewardSum += Double(p[i])
+                }
+            }
+        }
+        penalties?.withUnsafeBufferPointer { u in for i in stored { penaltySum += Double(u[i]) } }
     }
 
     /// Mean stored reward r̃ (penalised when a penalty was given; Kit's logged `reward_mean`).
@@ -141,6 +189,13 @@ public struct RolloutStatistics: Sendable {
     /// Mean unweighted penalty u, or `nil` without a penalty.
     public var meanPenalty: Double? {
         penalized ? (transitionsAdded == 0 ? 0 : penaltySum / Double(transitionsAdded)) : nil
+    }
+    /// Mean length of a rollout: stored transitions per start state.
+    public var meanLength: Double { startStates == 0 ? 0 : Double(transitionsAdded) / Double(startStates) }
+    /// Fraction of stepped rows the filter kept.
+    public var keptFraction: Double {
+        let stepped = activeRows.reduce(0, +)
+        return stepped == 0 ? 1 : 1 - Double(rejectedRows.reduce(0, +)) / Double(stepped)
     }
     /// Fraction of the rows alive at step t that terminated there, `[h]` (0 where none were alive).
     public var terminatedFraction: [Double] {

@@ -21,6 +21,7 @@ extension ReplayBuffer {
         }
         rewards.withUnsafeMutableBufferPointer { $0[i] = reward }
         terminals.withUnsafeMutableBufferPointer { $0[i] = terminal ? 1 : 0 }
+        rolloutSteps[i] = -1
         next = (next + 1) % capacity
         count = Swift.min(count + 1, capacity)
     }
@@ -45,6 +46,9 @@ extension ReplayBuffer {
         try group.write(rewards.slice(rows), at: "rewards")
         try group.write(nextObservations.slice(rows), at: "next_observations")
         try group.write(terminals.slice(rows), at: "terminals")
+        if rolloutSteps[rows].contains(where: { $0 >= 0 }) {
+            try group.write(Tensor(shape: [count], scalars: rolloutSteps[rows].map(Float.init)), at: "rollout_steps")
+        }
     }
 
     /// Restores a buffer written by ``save(to:)``.
@@ -67,6 +71,14 @@ extension ReplayBuffer {
         self.rewards.assignSlice(rows, from: try group.dataset("rewards").readTensor())
         self.nextObservations.assignSlice(rows, from: try group.dataset("next_observations").readTensor())
         self.terminals.assignSlice(rows, from: try group.dataset("terminals").readTensor())
+        if group.contains("rollout_steps") {
+            let steps = try group.dataset("rollout_steps").readTensor()
+            guard steps.count == count else {
+                throw OfflineDataError.wrongShape(file: group.file, key: group.key + "/rollout_steps", expected: "[\(count)]",
+                                                  found: steps.shape.dimensions)
+            }
+            for i in 0..<count { rolloutSteps[i] = Int32(steps.scalars[i]) }
+        }
         self.count = count
         self.next = Int(try group.dataset("next").readScalar(Int64.self))
     }

@@ -13,6 +13,9 @@ public struct ReplayBuffer: Sendable {
     // Internal (not private) so the persistence and row-append extensions can reach them.
     var next = 0
     var observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminals: Tensor
+    /// The model-rollout step each row was made at (0-based), or −1 for real data: the tag that
+    /// RAVL's edge-of-reach diagnostics group by.
+    public internal(set) var rolloutSteps: [Int32]
 
     /// An empty buffer.
     public init(capacity: Int, observationDimension: Int, actionDimension: Int) {
@@ -25,6 +28,7 @@ public struct ReplayBuffer: Sendable {
         rewards = .zeros([capacity])
         nextObservations = .zeros([capacity, observationDimension])
         terminals = .zeros([capacity])
+        rolloutSteps = [Int32](repeating: -1, count: capacity)
     }
 
     /// A full buffer holding exactly `transitions` (shares their storage; no copy).
@@ -39,6 +43,7 @@ public struct ReplayBuffer: Sendable {
         rewards = transitions.rewards
         nextObservations = transitions.nextObservations
         terminals = transitions.terminals
+        rolloutSteps = transitions.rolloutSteps ?? [Int32](repeating: -1, count: transitions.count)
     }
 
     /// Appends transitions, overwriting the oldest once full.
@@ -53,6 +58,7 @@ public struct ReplayBuffer: Sendable {
             Self.copyRow(batch.rewards, j, into: &rewards, i, width: 1)
             Self.copyRow(batch.nextObservations, j, into: &nextObservations, i, width: o)
             Self.copyRow(batch.terminals, j, into: &terminals, i, width: 1)
+            rolloutSteps[i] = batch.rolloutSteps?[j] ?? -1
             next = (next + 1) % capacity
             count = Swift.min(count + 1, capacity)
         }
@@ -90,6 +96,12 @@ public struct ReplayBuffer: Sendable {
         Self.gather(nextObservations, into: &batch.nextObservations, rows: target, width: o, n: n, rng: &replay)
         replay = start
         Self.gather(terminals, into: &batch.terminals, rows: target, width: 1, n: n, rng: &replay)
+        replay = start
+        rolloutSteps.withUnsafeBufferPointer { s in
+            batch.rolloutSteps.withUnsafeMutableBufferPointer { t in
+                for row in target { t[row] = s[replay.integer(below: n)] }
+            }
+        }
     }
 
     private static func gather(_ source: Tensor, into target: inout Tensor, rows: Range<Int>, width: Int, n: Int,

@@ -11,6 +11,9 @@ public struct TransitionBatch: Sendable {
     public var nextObservations: Tensor
     /// `[B]`, 0 or 1.
     public var terminals: Tensor
+    /// `[B]`: the model-rollout step each row was made at, −1 for real data
+    /// (``ReplayBuffer/rolloutSteps``).
+    public var rolloutSteps: [Int32]
 
     /// Allocates a batch of `batchSize` rows.
     public init(batchSize: Int, observationDimension: Int, actionDimension: Int) {
@@ -19,6 +22,7 @@ public struct TransitionBatch: Sendable {
         rewards = .zeros([batchSize])
         nextObservations = .zeros([batchSize, observationDimension])
         terminals = .zeros([batchSize])
+        rolloutSteps = [Int32](repeating: -1, count: batchSize)
     }
 
     /// The number of rows.

@@ -12,6 +12,8 @@ public struct Transitions: Sendable {
     public var terminals: Tensor
     /// For each transition, the row of the source dataset it came from.
     public var sourceRows: [Int]
+    /// For model rollouts, the rollout step each transition was made at; `nil` for real data.
+    public var rolloutSteps: [Int32]?
 
     /// The number of transitions.
     public var count: Int { rewards.count }
@@ -25,8 +27,9 @@ public struct Transitions: Sendable {
     ///   - nextObservations: `[M, obs]`.
     ///   - terminals: `[M]`, 0 or 1.
     ///   - sourceRows: the origin of each row, if any (default `0..<M`).
+    ///   - rolloutSteps: for model rollouts, the step each row was made at.
     public init(observations: Tensor, actions: Tensor, rewards: Tensor, nextObservations: Tensor, terminals: Tensor,
-                sourceRows: [Int]? = nil) {
+                sourceRows: [Int]? = nil, rolloutSteps: [Int32]? = nil) {
         let m = rewards.count
         precondition(observations.rank == 2 && actions.rank == 2 && nextObservations.shape == observations.shape
                          && observations.shape[0] == m && actions.shape[0] == m && terminals.count == m,
@@ -37,6 +40,8 @@ public struct Transitions: Sendable {
         self.nextObservations = nextObservations
         self.terminals = terminals.reshaped([m])
         self.sourceRows = sourceRows ?? Array(0..<m)
+        precondition(rolloutSteps.map { $0.count == m } ?? true, "Transitions: \(rolloutSteps?.count ?? 0) rollout steps for \(m) rows")
+        self.rolloutSteps = rolloutSteps
     }
 
     /// Gathers `rows` of `dataset` with next states from `nextRows` of `nextSource`.

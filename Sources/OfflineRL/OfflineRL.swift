@@ -6,3 +6,6 @@
 @_exported import Environments
 @_exported import DynamicsModels
 @_exported import PolicyLearning
+@_exported import MOREC
+@_exported import RAVL
+@_exported import LipschitzCritics

@@ -6,16 +6,17 @@ extension ORL {
     /// `orl train`: an offline model-based algorithm on a dataset, resumable.
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Train an offline model-based algorithm (MOPO, MOBILE) on a dataset.",
+            abstract: "Train an offline model-based algorithm (MOPO, MOBILE, MOREC, RAVL, Lipschitz critics) on a dataset.",
             discussion: """
                 Settings come, in order, from the algorithm's defaults with the dataset's per-task \
                 hyper-parameters and the budget preset, then --config (a JSON object of overrides, e.g. \
                 {"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}), then the options below. \
+                Algorithms: \(AlgorithmRegistry.recipes.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")). \
                 The run directory holds config.json, metadata.json, dynamics.h5, progress.jsonl/.csv, \
                 checkpoint.h5 and final.h5; --resume continues from checkpoint.h5.
                 """)
 
-        @Option(help: "Algorithm: \(OfflineAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")).")
+        @Option(help: "Algorithm: \(AlgorithmRegistry.recipes.map(\.name).joined(separator: ", ")).")
         var algo: String
 
         @Option(help: "A registered dataset name (see `orl dataset list`) or a D4RL-format HDF5 path.")
@@ -40,6 +41,9 @@ extension ORL {
         var resume = false
 
         @Option(help: "A dynamics.h5 to reuse instead of fitting (written there after a fit when absent).")
+        var dynamicsCache: String?
+
+        @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), or interpolate:λ (blend, λ = 1 is true).")
         var dynamics: String?
 
         @Option(help: "Rollout horizon h (overrides the per-task value).")
@@ -61,7 +65,8 @@ extension ORL {
         var evaluationEpisodes: Int?
 
         func validate() throws {
-            do { _ = try OfflineAlgorithm(named: algo) } catch { throw ValidationError("\(error).") }
+            do { _ = try AlgorithmRegistry.recipe(named: algo) } catch { throw ValidationError("\(error).") }
+            if let dynamics { do { _ = try DynamicsSource(parsing: dynamics) } catch { throw ValidationError("\(error).") } }
             guard BudgetPreset(rawValue: preset) != nil else {
                 throw ValidationError("unknown preset '\(preset)'; known presets: \(BudgetPreset.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
@@ -78,8 +83,7 @@ extension ORL {
 
         /// Options → configuration, in the documented order of precedence.
         func makeConfiguration() throws -> OfflineTrainingConfiguration {
-            let algorithm = try OfflineAlgorithm(named: algo)
-            var c = OfflineTrainingConfiguration(algorithm: algorithm, dataset: dataset, preset: BudgetPreset(rawValue: preset)!)
+            var c = try AlgorithmRegistry.recipe(named: algo).configuration(dataset: dataset, preset: BudgetPreset(rawValue: preset)!)
             if let config { c = try c.applying(json: Data(contentsOf: URL(fileURLWithPath: config))) }
             if let steps { c.totalSteps = steps }
             if let seed { c.seed = seed }
@@ -89,15 +93,15 @@ extension ORL {
                 c.checkpointInterval = max(c.checkpointInterval / evaluationInterval, 1) * evaluationInterval
             }
             if let evaluationEpisodes { c.evaluationEpisodes = evaluationEpisodes }
-            switch algorithm {
-            case .mopo:
-                if let horizon { c.mopo.rolloutHorizon = horizon }
-                if let penalty { c.mopo.penaltyCoefficient = penalty }
-                if let realRatio { c.mopo.realRatio = realRatio }
-            case .mobile:
-                if let horizon { c.mobile.rolloutHorizon = horizon }
-                if let penalty { c.mobile.penaltyCoefficient = penalty }
-                if let realRatio { c.mobile.realRatio = realRatio }
+            if let dynamics { c.dynamicsSource = try DynamicsSource(parsing: dynamics) }
+            if let horizon { c.rolloutHorizon = horizon }
+            if let realRatio { c.realRatio = realRatio }
+            if let penalty {
+                switch c.algorithm {
+                case .mopo: c.mopo.penaltyCoefficient = penalty
+                case .mobile: c.mobile.penaltyCoefficient = penalty
+                case .mbpo: throw ValidationError("--penalty: \(c.displayName) has no penalty coefficient.")
+                }
             }
             try c.validate()
             return c
@@ -106,12 +110,22 @@ extension ORL {
         func run() throws {
             let c = try makeConfiguration()
             let name = taskKey(c.dataset) + (c.dataset.hasSuffix("-orl") ? "-orl" : "")
-            let directory = out ?? URL(fileURLWithPath: "runs/\(c.algorithm.rawValue)-\(name)-seed\(c.seed)")
+            let source = c.dynamicsSource == .learned ? "" : "-" + c.dynamicsSource.description.replacingOccurrences(of: ":", with: "")
+            let directory = out ?? URL(fileURLWithPath: "runs/\(c.displayName)\(source)-\(name)-seed\(c.seed)")
             let stderr = FileHandle.standardError
-            print("\(c.algorithm.rawValue) on \(c.dataset), preset \(c.preset): \(c.totalSteps) updates, h = \(c.rolloutHorizon), " +
-                  "penalty \(c.algorithm == .mopo ? c.mopo.penaltyCoefficient : c.mobile.penaltyCoefficient), real ratio \(c.realRatio), seed \(c.seed)")
+            let penaltyText: String
+            switch c.algorithm {
+            case .mopo: penaltyText = "MOPO λ \(c.mopo.penaltyCoefficient)"
+            case .mobile: penaltyText = "MOBILE β \(c.mobile.penaltyCoefficient)"
+            case .mbpo: penaltyText = "no penalty"
+            }
+            print("\(c.displayName) on \(c.dataset), preset \(c.preset): \(c.totalSteps) updates, h = \(c.rolloutHorizon), " +
+                  "\(penaltyText), \(c.sac.critics) critics, real ratio \(c.realRatio), dynamics \(c.dynamicsSource), seed \(c.seed)" +
+                  (c.plugIns.isEmpty ? "" : ", plug-ins \(c.plugIns.keys.sorted().joined(separator: ", "))"))
             print("run directory: \(directory.path)")
-            let trainer = try OfflineTrainer(configuration: c, directory: directory, resume: resume, dynamicsCache: dynamics) { line in
+            let plugIns = try c.makePlugIns(AlgorithmRegistry.plugInFactories)
+            let trainer = try OfflineTrainer(configuration: c, directory: directory, resume: resume, dynamicsCache: dynamicsCache,
+                                             plugIns: plugIns) { line in
                 stderr.write(Data((line + "\n").utf8))
             }
             if trainer.step > 0 { print("resuming at step \(trainer.step)") }

@@ -23,7 +23,7 @@ struct OfflinePlugInTests {
         var buffer = ReplayBuffer(capacity: 100, observationDimension: 2, actionDimension: 1)
         var rng = RandomGenerator(seed: 1)
         let starts = Tensor(shape: [4, 2], scalars: [0, 0, 1, 1, 2, 2, 3, 3])
-        let report = PolicyRollout(horizon: 2).run(
+        let report = ModelRollout(horizon: 2).run(
             model: model, startObservations: starts, policy: { s, _ in Tensor(repeating: 0.5, shape: [s.shape[0], 1]) },
             penalty: MOPOPenalty(coefficient: 0.5), into: &buffer, rng: &rng)
         #expect(buffer.count == 8)
@@ -43,7 +43,7 @@ struct OfflinePlugInTests {
         model.terminalAbove = 2.4     // rows starting at 2 and 3 end at their first step
         var buffer = ReplayBuffer(capacity: 100, observationDimension: 2, actionDimension: 1)
         var rng = RandomGenerator(seed: 1)
-        let report = PolicyRollout(horizon: 3).run(
+        let report = ModelRollout(horizon: 3).run(
             model: model, startObservations: Tensor(shape: [4, 2], scalars: [0, 0, 1, 1, 2, 2, 3, 3]),
             policy: { s, _ in Tensor(repeating: 0.5, shape: [s.shape[0], 1]) }, into: &buffer, rng: &rng)
         #expect(report.activeRows == [4, 2, 2])
@@ -58,7 +58,7 @@ struct OfflinePlugInTests {
         let filter = RejectNegative()
         var buffer = ReplayBuffer(capacity: 100, observationDimension: 2, actionDimension: 1)
         var rng = RandomGenerator(seed: 1)
-        let report = PolicyRollout(horizon: 3).run(
+        let report = ModelRollout(horizon: 3).run(
             model: model, startObservations: Tensor(shape: [4, 2], scalars: [-1, 0, -0.2, 0, 1, 1, 2, 2]),
             policy: { s, _ in Tensor(repeating: 0.5, shape: [s.shape[0], 1]) }, filter: filter,
             penalty: MOPOPenalty(coefficient: 0.5), into: &buffer, rng: &rng)
@@ -70,7 +70,7 @@ struct OfflinePlugInTests {
         #expect(abs(report.keptFraction - 0.75) < 1e-12)
         // The pass-through default keeps everything.
         var all = ReplayBuffer(capacity: 100, observationDimension: 2, actionDimension: 1)
-        _ = PolicyRollout(horizon: 3).run(
+        _ = ModelRollout(horizon: 3).run(
             model: model, startObservations: Tensor(shape: [4, 2], scalars: [-1, 0, -0.2, 0, 1, 1, 2, 2]),
             policy: { s, _ in Tensor(repeating: 0.5, shape: [s.shape[0], 1]) }, filter: KeepAllTransitions(),
             into: &all, rng: &rng)

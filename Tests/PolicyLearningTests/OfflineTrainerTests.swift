@@ -125,7 +125,7 @@ struct OfflineTrainerTests {
         #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"mopo": {"lambda": 1}}"#.utf8)) }
         #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"totalSteps": "many"}"#.utf8)) }
 
-        #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile"])) {
+        #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile", "mbpo"])) {
             _ = try OfflineAlgorithm(named: "cql")
         }
         #expect(try OfflineAlgorithm(named: "MOBILE") == .mobile)

@@ -7,7 +7,7 @@ struct OfflineTrainerState: Codable {
     var step: Int
     var rng: RandomGenerator
     var evaluations: [OfflineEvaluation]
-    var lastRollout: RolloutReport?
+    var lastRollout: RolloutStatistics?
     var wallSeconds: Double
 }
 

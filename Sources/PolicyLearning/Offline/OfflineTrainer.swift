@@ -13,10 +13,12 @@ import HDF5
 ///     every evaluationInterval:  N deterministic episodes in the real task → D4RL-normalized score, logs
 ///     every checkpointInterval:  atomic checkpoint (networks, optimizers, α, model buffer, RNG, counters)
 /// ```
-/// The algorithm's plug-ins are installed from ``OfflineTrainingConfiguration/algorithm``: MOPO
+/// The base algorithm's hooks are installed from ``OfflineTrainingConfiguration/algorithm``: MOPO
 /// gives the rollout a ``DynamicsModels/MOPOPenalty``; MOBILE gives the agent a
-/// ``BellmanInconsistencyPenalty`` as its target adjustment. A ``TransitionFilter`` (MOREC) and
-/// critic regularizers (`agent.criticRegularizers`) compose with either.
+/// ``BellmanInconsistencyPenalty`` as its target adjustment; MBPO adds nothing. ``OfflinePlugIn``s
+/// (MOREC's ``DynamicsModels/TransitionFilter``, RAVL's and the Lipschitz critics'
+/// ``CriticRegularizer``s, diagnostics) then compose with any of them. The model is the fitted
+/// ensemble, the true dynamics or a blend (``OfflineTrainingConfiguration/dynamicsSource``).
 ///
 /// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
 /// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
@@ -44,18 +46,25 @@ public final class OfflineTrainer {
     public let realBuffer: ReplayBuffer
     /// The FIFO buffer of model rollouts.
     public internal(set) var modelBuffer: ReplayBuffer
-    /// The rollout (horizon h) with the algorithm's filter and penalty.
-    public let rollout: PolicyRollout
-    /// The reward penalty applied on rollouts (MOPO), or `nil`.
-    public let penalty: (any RewardPenalty)?
-    /// The transition filter on the rollout path (``KeepAllTransitions`` unless one is given).
-    public let filter: any TransitionFilter
+    /// The rollout (horizon h).
+    public let rollout: ModelRollout
+    /// The reward penalty applied on rollouts (MOPO), or `nil`; plug-ins may replace it.
+    public var penalty: (any RewardPenalty)?
+    /// The transition filter on the rollout path (``KeepAllTransitions`` unless a plug-in sets one).
+    public var filter: any TransitionFilter
+    /// Diagnostics that see every rollout step.
+    public var rolloutObservers: [any RolloutObserver] = []
+    /// The installed plug-ins.
+    public let plugIns: [any OfflinePlugIn]
+    /// The fitted ensemble when the run uses one (also under ``model`` unless the dynamics
+    /// source is the true or a blended model).
+    public let learnedModel: (any DynamicsModel)?
     /// SAC updates done.
     public internal(set) var step = 0
     /// Evaluations so far.
     public internal(set) var evaluations: [OfflineEvaluation] = []
     /// What the latest rollout stored.
-    public internal(set) var lastRollout: RolloutReport?
+    public internal(set) var lastRollout: RolloutStatistics?
     /// The dynamics fit done by this trainer, or `nil` when the model was loaded or given.
     public private(set) var dynamicsFit: DynamicsFitSummary?
 
@@ -82,14 +91,15 @@ public final class OfflineTrainer {
     ///   - resume: continue the run in `directory` (its `dynamics.h5`, `checkpoint.h5` and logs).
     ///   - dynamicsCache: a `dynamics.h5` from an earlier fit on the same dataset and model
     ///     configuration, loaded instead of fitting (and written there after a fit when absent).
-    ///   - model: a model to use as is instead (e.g. ``DynamicsModels/TrueDynamics``, or a test model).
-    ///   - filter: the rollout's ``TransitionFilter`` (default ``KeepAllTransitions``).
+    ///   - model: a model to use as is instead of ``OfflineTrainingConfiguration/dynamicsSource``'s (a test model).
+    ///   - plugIns: modules to install (``OfflinePlugIn``), e.g. from
+    ///     ``OfflineTrainingConfiguration/makePlugIns(_:)``.
     ///   - report: called with one line per dataset/model event (dynamics epochs).
     /// - Throws: ``OfflineTrainingError``, dataset errors (unknown name → the closest known names),
     ///   environment errors (unknown task), ``DynamicsModels/DynamicsModelError``.
     public init(configuration: OfflineTrainingConfiguration, directory: URL, resume: Bool,
                 dynamicsCache: String? = nil, model: (any DynamicsModel)? = nil,
-                filter: (any TransitionFilter)? = nil, report: ((String) -> Void)? = nil) throws {
+                plugIns: [any OfflinePlugIn] = [], report: ((String) -> Void)? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.directory = directory
@@ -124,10 +134,11 @@ public final class OfflineTrainer {
         agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration.sac, rng: &agentRNG)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        // The dynamics model: given, this run's, a cached fit, or a new fit.
+        // The dynamics model: given, the true dynamics, or this run's, a cached or a new fit.
+        var learned: (any DynamicsModel)?
         if let model {
-            self.model = model
-        } else {
+            learned = model
+        } else if configuration.dynamicsSource.usesLearnedModel {
             let ensemble = try DynamicsEnsemble(observationDimension: o, actionDimension: a, configuration: configuration.dynamics,
                                                 termination: try TerminationFunction.named(environmentName), rng: &modelRNG)
             if fm.fileExists(atPath: dynamicsFile) {
@@ -160,21 +171,37 @@ public final class OfflineTrainer {
                 try AtomicFile.write(try Self.prettyJSON(summary), to: directory.appendingPathComponent("dynamics.json").path)
                 report?("dynamics: \(fit.epochs) epochs (\(fit.stopReason.rawValue)), elites \(fit.elites), \(String(format: "%.0f", fit.elapsedSeconds)) s")
             }
-            self.model = ensemble
+            learned = ensemble
+        }
+        learnedModel = learned
+        switch (model, configuration.dynamicsSource) {
+        case (let given?, _): self.model = given
+        case (nil, .learned): self.model = learned!
+        case (nil, .trueDynamics):
+            self.model = try TrueDynamics(named: environmentName)
+            report?("dynamics: the true \(environmentName) simulator (no model fitted)")
+        case let (nil, .interpolated(lambda)):
+            self.model = InterpolatedDynamics(learned: learned!, oracle: try TrueDynamics(named: environmentName), lambda: lambda,
+                                              termination: try TerminationFunction.named(environmentName))
+            report?("dynamics: (1 − \(lambda))·learned + \(lambda)·true")
         }
 
         // The algorithm's plug-ins.
-        rollout = PolicyRollout(horizon: configuration.rolloutHorizon)
-        self.filter = filter ?? KeepAllTransitions()
+        rollout = ModelRollout(horizon: configuration.rolloutHorizon, chunkSize: 10_000)
+        filter = KeepAllTransitions()
         switch configuration.algorithm {
         case .mopo:
             penalty = configuration.mopo.penalty
         case .mobile:
             penalty = nil
             agent.targetAdjustment = BellmanInconsistencyPenalty(model: self.model, configuration: configuration.mobile)
+        case .mbpo:
+            penalty = nil
         }
         sampler = MixedSampler(realRatio: configuration.realRatio)
         modelBuffer = ReplayBuffer(capacity: configuration.modelBufferCapacity, observationDimension: o, actionDimension: a)
+        self.plugIns = plugIns
+        for plugIn in plugIns { try plugIn.install(on: self) }
 
         let resuming = resume && fm.fileExists(atPath: checkpointFile)
         if resuming { try restore() }
@@ -247,7 +274,7 @@ public final class OfflineTrainer {
         let agent = self.agent
         lastRollout = rollout.run(model: model, startObservations: starts.observations,
                                   policy: { states, rng in agent.act(states, deterministic: false, rng: &rng) },
-                                  filter: filter, penalty: penalty, into: &modelBuffer, rng: &rng)
+                                  filter: filter, penalty: penalty, observers: rolloutObservers, into: &modelBuffer, rng: &rng)
     }
 
     /// Runs `episodes` deterministic episodes (reset seeds from `seed`) of the current policy.
@@ -290,6 +317,9 @@ public final class OfflineTrainer {
         }
         for (k, v) in pendingMetrics { row[k] = v.sum / Double(v.count) }
         pendingMetrics = [:]
+        for plugIn in plugIns {
+            for (k, v) in plugIn.evaluationMetrics(trainer: self) { row[k] = v }
+        }
         try log?.append(row)
     }
 

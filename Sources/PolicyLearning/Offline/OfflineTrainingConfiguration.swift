@@ -6,6 +6,8 @@ public enum OfflineAlgorithm: String, Codable, Sendable, CaseIterable {
     case mopo
     /// Sun et al. 2023 (``MOBILEConfiguration``).
     case mobile
+    /// No penalty (Janner et al. 2019, ``MBPOConfiguration``): the base of RAVL.
+    case mbpo
 
     /// The algorithm called `name` (case-insensitive).
     /// - Throws: ``OfflineTrainingError/unknownAlgorithm(name:known:)`` listing the known names.
@@ -38,8 +40,10 @@ public enum BudgetPreset: String, Codable, Sendable, CaseIterable {
 /// config = try config.applying(json: Data(#"{"totalSteps": 50000, "mobile": {"samples": 5}}"#.utf8))
 /// ```
 public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
-    /// The algorithm whose plug-ins are installed.
+    /// The base algorithm whose penalty is installed.
     public var algorithm: OfflineAlgorithm = .mopo
+    /// The name the run goes by (`morec-mopo`, `ravl`); `nil` means ``algorithm``'s.
+    public var name: String? = nil
     /// A registered dataset name (`hopper-medium-v2`, `hopper-medium-orl`) or a D4RL-layout file path.
     public var dataset: String = "hopper-medium-v2"
     /// The task evaluated on; `nil` takes the registry entry's or the file's `metadata/environment`.
@@ -77,6 +81,12 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
     public var mopo = MOPOConfiguration()
     /// MOBILE's hyper-parameters (used when ``algorithm`` is `.mobile`).
     public var mobile = MOBILEConfiguration()
+    /// MBPO's (used when ``algorithm`` is `.mbpo`).
+    public var mbpo = MBPOConfiguration()
+    /// Where model transitions come from: the fitted model, the true dynamics, or a blend.
+    public var dynamicsSource: DynamicsSource = .learned
+    /// Settings of plug-in modules by key (`morec`, `ravl`, `lipschitz`); see ``OfflinePlugIn``.
+    public var plugIns: [String: JSONValue] = [:]
 
     /// Kit's defaults for `hopper-medium-v2` with MOPO's script settings.
     public init() {}
@@ -98,6 +108,8 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
                 sac.initialAlpha = alpha
             }
             dynamics.maxEpochs = task.dynamicsMaxEpochs
+        case .mbpo:
+            break
         }
         apply(preset)
     }
@@ -130,10 +142,43 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         return sac
     }
 
+    /// The name the run goes by: ``name``, else the base algorithm's.
+    public var displayName: String { name ?? algorithm.rawValue }
+
     /// The active algorithm's rollout horizon h.
-    public var rolloutHorizon: Int { algorithm == .mopo ? mopo.rolloutHorizon : mobile.rolloutHorizon }
+    public var rolloutHorizon: Int {
+        get {
+            switch algorithm {
+            case .mopo: return mopo.rolloutHorizon
+            case .mobile: return mobile.rolloutHorizon
+            case .mbpo: return mbpo.rolloutHorizon
+            }
+        }
+        set {
+            switch algorithm {
+            case .mopo: mopo.rolloutHorizon = newValue
+            case .mobile: mobile.rolloutHorizon = newValue
+            case .mbpo: mbpo.rolloutHorizon = newValue
+            }
+        }
+    }
     /// The active algorithm's real-data fraction.
-    public var realRatio: Double { algorithm == .mopo ? mopo.realRatio : mobile.realRatio }
+    public var realRatio: Double {
+        get {
+            switch algorithm {
+            case .mopo: return mopo.realRatio
+            case .mobile: return mobile.realRatio
+            case .mbpo: return mbpo.realRatio
+            }
+        }
+        set {
+            switch algorithm {
+            case .mopo: mopo.realRatio = newValue
+            case .mobile: mobile.realRatio = newValue
+            case .mbpo: mbpo.realRatio = newValue
+            }
+        }
+    }
     /// Model buffer rows: `rolloutBatchSize · h · modelRetainEpochs` (Kit's FIFO size).
     public var modelBufferCapacity: Int { rolloutBatchSize * rolloutHorizon * modelRetainEpochs }
 
@@ -181,11 +226,18 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
         // Optional fields that are nil are absent from the encoded base; accept them by name.
-        let optionalKeys: Set<String> = ["environment", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
+        let optionalKeys: Set<String> = ["environment", "name", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
                                          "sac.targetEntropy", "sac.maximumAlpha"]
         for (key, value) in overrides {
             let name = path.isEmpty ? key : path + "." + key
-            if let nested = value as? [String: Any], var inner = base[key] as? [String: Any] {
+            if name.hasPrefix("plugIns.") {
+                if let nested = value as? [String: Any], var inner = base[key] as? [String: Any] {
+                    try merge(nested, into: &inner, path: name)
+                    base[key] = inner
+                } else {
+                    base[key] = value
+                }
+            } else if let nested = value as? [String: Any], var inner = base[key] as? [String: Any] {
                 try merge(nested, into: &inner, path: name)
                 base[key] = inner
             } else if base[key] != nil || optionalKeys.contains(name) {
