@@ -1,0 +1,26 @@
+#!/bin/bash
+# Runs the `orl train` commands of one or more run lists (runs.txt files), one after another,
+# from the repository root. A run whose directory holds final.h5 is skipped; one with a
+# checkpoint is resumed. Safe to kill and restart at any time: finished work is never redone.
+#
+#   Experiments/run-queue.sh Experiments/mopo-mobile/runs.txt [more lists...]
+#
+# ORL: the orl binary (default .build/release/orl; build it with `swift build -c release --product orl`).
+# Lines are `orl train ... --out DIR ...`; blank lines and lines starting with # are ignored.
+set -u
+cd "$(dirname "$0")/.."
+ORL=${ORL:-.build/release/orl}
+[ -x "$ORL" ] || { echo "no orl binary at $ORL; run: swift build -c release --product orl" >&2; exit 1; }
+for list in "$@"; do
+  grep -v '^\s*\(#\|$\)' "$list" | while IFS= read -r line; do
+    out=$(sed -n 's/.*--out \([^ ]*\).*/\1/p' <<<"$line")
+    [ -n "$out" ] || { echo "skipping a line without --out: $line" >&2; continue; }
+    if [ -f "$out/final.h5" ]; then echo "done:    $out"; continue; fi
+    resume=""; [ -f "$out/checkpoint.h5" ] || [ -f "$out/dynamics.h5" ] && resume="--resume"
+    mkdir -p "$out"
+    echo "running: $out $resume"
+    # shellcheck disable=SC2086
+    ${line/#orl /$ORL } $resume >> "$out/stdout.log" 2>> "$out/stderr.log" < /dev/null \
+      || echo "FAILED:  $out (see $out/stderr.log)"
+  done
+done

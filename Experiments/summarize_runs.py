@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Tables of `orl train` runs: mean ± std over seeds of the final D4RL-normalized score.
+
+    python3 Experiments/summarize_runs.py Experiments/mopo-mobile/runs [more run folders...]
+
+A run's score is the mean normalized score of its last 3 evaluations (each 10 deterministic
+episodes), read from progress.csv; runs are grouped by algorithm name, dynamics source and
+dataset. Unfinished runs are listed with their progress and left out of the table. Standard
+library only.
+"""
+import csv
+import json
+import math
+import os
+import sys
+from collections import defaultdict
+
+LAST = 3
+
+
+def load(run):
+    with open(os.path.join(run, "config.json")) as f:
+        config = json.load(f)
+    rows = []
+    progress = os.path.join(run, "progress.csv")
+    if os.path.exists(progress):
+        with open(progress) as f:
+            rows = [r for r in csv.DictReader(f)]
+    return config, rows
+
+
+def score(rows):
+    values = [float(r["normalized_score"]) for r in rows[-LAST:] if r.get("normalized_score")]
+    return sum(values) / len(values) if values else float("nan")
+
+
+def mean_std(values):
+    if not values:
+        return float("nan"), float("nan")
+    m = sum(values) / len(values)
+    s = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
+    return m, s
+
+
+def main(folders):
+    groups = defaultdict(list)
+    pending = []
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            run = os.path.join(folder, name)
+            if not os.path.exists(os.path.join(run, "config.json")):
+                continue
+            config, rows = load(run)
+            key = (config.get("name") or config["algorithm"], config.get("dynamicsSource", "learned"),
+                   os.path.basename(config["dataset"]))
+            done = os.path.exists(os.path.join(run, "final.h5"))
+            step = int(float(rows[-1]["step"])) if rows else 0
+            if not done:
+                pending.append(f"{run}: step {step}/{config['totalSteps']}")
+                continue
+            wall = float(rows[-1]["wall_seconds"]) if rows else float("nan")
+            groups[key].append((int(config["seed"]), score(rows), wall))
+    print("| algorithm | dynamics | dataset (generated here, not D4RL's) | seeds | normalized score (mean ± std) | per seed | wall time per run |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for (algo, source, dataset), runs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
+        runs.sort()
+        m, s = mean_std([r[1] for r in runs])
+        per_seed = ", ".join(f"{r[1]:.1f}" for r in runs)
+        wall = sum(r[2] for r in runs) / len(runs) / 60
+        print(f"| {algo} | {source} | {dataset} | {len(runs)} | {m:.1f} ± {s:.1f} | {per_seed} | {wall:.0f} min |")
+    if pending:
+        print("\nUnfinished runs (not in the table):")
+        for p in pending:
+            print(f"- {p}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:] or ["Experiments/mopo-mobile/runs"])
