@@ -22,7 +22,7 @@ extension ORL {
         @Option(help: "A registered dataset name (see `orl dataset list`) or a D4RL-format HDF5 path.")
         var dataset: String
 
-        @Option(help: "Budget preset: paper (3M updates) or short (200k updates, sized for a small machine).")
+        @Option(help: "Budget preset: paper (3M updates) or short (50k updates, 5 dynamics epochs, sized for a 2-core machine).")
         var preset: String = BudgetPreset.paper.rawValue
 
         @Option(help: "A JSON file of configuration overrides.")

@@ -165,7 +165,7 @@ struct OfflineExtensionTests {
         let found = try recipe(named: "MOBILE", in: BaseAlgorithmRecipe.all)
         #expect(found.name == "mobile")
         let config = try found.configuration(dataset: "hopper-medium-v2", preset: .short)
-        #expect(config.algorithm == .mobile && config.totalSteps == 200_000)
+        #expect(config.algorithm == .mobile && config.totalSteps == 50_000)
         #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile", "mbpo"])) {
             _ = try recipe(named: "cql", in: BaseAlgorithmRecipe.all)
         }

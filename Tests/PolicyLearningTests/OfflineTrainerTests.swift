@@ -114,7 +114,7 @@ struct OfflineTrainerTests {
         let mobile = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
         #expect(mobile.mobile.penaltyCoefficient == 1.5 && mobile.rolloutHorizon == 5)
         #expect(!mobile.sac.automaticEntropyTuning && mobile.sac.initialAlpha == 0.2)
-        #expect(mobile.preset == "short" && mobile.totalSteps == 200_000 && mobile.dynamics.maxEpochs == 30)
+        #expect(mobile.preset == "short" && mobile.totalSteps == 50_000 && mobile.dynamics.maxEpochs == 5)
         let hcme = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "/data/halfcheetah_medium_expert-v2.hdf5")
         #expect(hcme.realRatio == 0.5 && hcme.mobile.penaltyCoefficient == 1.0)
         #expect(OfflineTrainingConfiguration(algorithm: .mobile, dataset: "walker2d-medium-v2").dynamics.maxEpochs == 30)
