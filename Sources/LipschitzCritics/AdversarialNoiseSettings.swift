@@ -41,6 +41,9 @@ public struct AdversarialNoiseSettings: Codable, Sendable, Equatable {
         self.detachClean = detachClean
     }
 
+    /// Decodes from JSON, taking the default for every missing key.
+
+    /// Decodes from JSON, taking the default for every missing key.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = AdversarialNoiseSettings()

@@ -27,12 +27,15 @@ public struct LipschitzMOPORecipe: OfflineAlgorithmRecipe {
         self.probabilisticModel = probabilisticModel
     }
 
+    /// `lipschitz-mopo`.
     public var name: String { "lipschitz-mopo" }
 
+    /// One line for `orl train --help`.
     public var summary: String {
         "Zheng et al. 2023 offline: one dynamics model + spectrally normalised critic with an adversarial-state robust loss, MOPO penalty from the single Gaussian"
     }
 
+    /// MOPO's per-task configuration with one model and the Lipschitz critic settings stored.
     public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
         var c = OfflineTrainingConfiguration(algorithm: .mopo, dataset: dataset, preset: preset)
         c.name = name

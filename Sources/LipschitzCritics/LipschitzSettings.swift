@@ -38,6 +38,9 @@ public struct LipschitzSettings: Codable, Sendable, Equatable {
         self.diagnostics = diagnostics
     }
 
+    /// Decodes from JSON, taking the default for every missing key.
+
+    /// Decodes from JSON, taking the default for every missing key.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spectralNorm = try c.decodeIfPresent(CriticSpectralNormalization.self, forKey: .spectralNorm)
@@ -100,6 +103,9 @@ public struct LipschitzDiagnosticsSettings: Codable, Sendable, Equatable {
     /// Creates the settings (1,000 rows by default).
     public init(batchSize: Int = 1000) { self.batchSize = batchSize }
 
+    /// Decodes from JSON, taking the default for every missing key.
+
+    /// Decodes from JSON, taking the default for every missing key.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         batchSize = try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? 1000

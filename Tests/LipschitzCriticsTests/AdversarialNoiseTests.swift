@@ -21,7 +21,9 @@ struct AdversarialNoiseTests {
     func perturbationStaysInTheBallAndIncreasesTheLoss(attack: AdversarialNoiseSettings.Attack) {
         let critics = Fixture.critics(members: 10, hidden: [16, 16], seed: 11)
         let (o, a) = Fixture.batch(rows: 32)
-        let settings = AdversarialNoiseSettings(epsilon: 0.1, attack: attack, steps: 5)
+        // FGSM with its default 1.25ε step lands in a corner whichever way it steps (the objective is
+        // symmetric in δ), so a half-ε step makes the test tell ascent from descent.
+        let settings = AdversarialNoiseSettings(epsilon: 0.1, attack: attack, steps: 5, stepSize: attack == .fgsm ? 0.5 : nil)
         let noise = AdversarialStateNoise(settings: settings, stateScale: Self.scale)
         let clean = critics(Variable(o), Variable(a)).value
         var rng = RandomGenerator(seed: 3)

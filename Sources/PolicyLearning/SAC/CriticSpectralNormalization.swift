@@ -32,6 +32,9 @@ public struct CriticSpectralNormalization: Codable, Sendable, Equatable {
         self.warmUpIterations = warmUpIterations
     }
 
+    /// Decodes from JSON, taking the default for every missing key.
+
+    /// Decodes from JSON, taking the default for every missing key.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = CriticSpectralNormalization()
