@@ -66,15 +66,33 @@ struct PlugInTests {
                                            "lipschitz_empirical_mean", "lipschitz_empirical_state_max", "critic_input_grad_norm_mean"])
     }
 
-    /// A tiny MOPO run with all three regularizers on a 10-member critic: the regularizers are
-    /// installed, the evaluation rows carry the diagnostics, and a killed-and-resumed run equals
-    /// the uninterrupted one bit for bit (u, v travel in the checkpoint).
-    @Test func trainerRunsAndResumesExactly() throws {
+    /// The module with diagnostics only logs the estimates and trains exactly as plain MOPO.
+    @Test func diagnosticsOnlyDoesNotChangeTraining() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
         try Fixture.writePointMassDataset(to: data)
-        var c = OfflineTrainingConfiguration(algorithm: .mopo, dataset: data, preset: .short)
+        var plain = Self.tinyConfiguration(dataset: data)
+        plain.totalSteps = 200
+        var diagnosed = plain
+        try LipschitzSettings(diagnostics: LipschitzDiagnosticsSettings(batchSize: 32)).store(in: &diagnosed)
+        var trainers = [OfflineTrainer]()
+        for (name, c) in [("plain", plain), ("diagnosed", diagnosed)] {
+            let t = try OfflineTrainer(configuration: c, directory: dir.url.appendingPathComponent(name), resume: false,
+                                       dynamicsCache: dir.path("dynamics.h5"), plugIns: c.makePlugIns([LipschitzPlugInFactory()]))
+            try t.run()
+            trainers.append(t)
+        }
+        #expect(trainers[1].plugIns.count == 1 && trainers[1].agent.criticRegularizers.isEmpty)
+        #expect(trainers[0].agent.critics.parameterValues() == trainers[1].agent.critics.parameterValues())
+        #expect(trainers[0].agent.actor.parameterValues() == trainers[1].agent.actor.parameterValues())
+        let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("diagnosed"))
+        #expect(rows.last?["lipschitz_empirical_max"] != nil)
+    }
+
+    /// A small MOPO configuration on the point-mass data: a 1-member model, 16-unit networks.
+    static func tinyConfiguration(dataset: String) -> OfflineTrainingConfiguration {
+        var c = OfflineTrainingConfiguration(algorithm: .mopo, dataset: dataset, preset: .short)
         c.seed = 5
         c.totalSteps = 300
         c.stepsPerEpoch = 100
@@ -87,10 +105,22 @@ struct PlugInTests {
         c.maxEpisodeSteps = 20
         c.sac.hiddenSizes = [16, 16]
         c.sac.batchSize = 32
-        c.sac.critics = 10
         c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [16, 16], members: 1, elites: 1, weightDecays: [2.5e-5, 5e-5, 1e-4],
                                                    maxEpochs: 2)
         c.mopo.rolloutHorizon = 2
+        return c
+    }
+
+    /// A tiny MOPO run with all three regularizers on a 10-member critic: the regularizers are
+    /// installed, the evaluation rows carry the diagnostics, and a killed-and-resumed run equals
+    /// the uninterrupted one bit for bit (u, v travel in the checkpoint).
+    @Test func trainerRunsAndResumesExactly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try Fixture.writePointMassDataset(to: data)
+        var c = Self.tinyConfiguration(dataset: data)
+        c.sac.critics = 10
         let settings = LipschitzSettings(spectralNorm: CriticSpectralNormalization(scale: 2),
                                          adversarialNoise: AdversarialNoiseSettings(epsilon: 0.1, attack: .pgd, steps: 2),
                                          gradientPenalty: GradientPenaltySettings(weight: 1, target: 1),
