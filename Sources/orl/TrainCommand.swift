@@ -64,6 +64,18 @@ extension ORL {
         @Option(help: "Episodes per evaluation.")
         var evaluationEpisodes: Int?
 
+        @Flag(help: "Spectrally normalise every critic layer (Lipschitz critics; any algorithm).")
+        var criticSpectralNorm = false
+
+        @Option(help: "Spectral-norm scale c of each critic layer (implies --critic-spectral-norm; default 1).")
+        var criticSpectralNormScale: Float?
+
+        @Option(help: "Add the adversarial-state robust loss with radius EPS in normalized state units (PGD, 3 steps, weight 1; any algorithm).")
+        var criticAdversarialNoise: Float?
+
+        @Option(help: "Add a one-sided gradient penalty (target 1, on interpolates) with this weight to the critic loss (any algorithm).")
+        var criticGradientPenalty: Float?
+
         func validate() throws {
             do { _ = try AlgorithmRegistry.recipe(named: algo) } catch { throw ValidationError("\(error).") }
             if let dynamics { do { _ = try DynamicsSource(parsing: dynamics) } catch { throw ValidationError("\(error).") } }
@@ -79,6 +91,15 @@ extension ORL {
             if let steps, steps <= 0 { throw ValidationError("--steps must be positive, got \(steps).") }
             if let horizon, horizon <= 0 { throw ValidationError("--horizon must be positive, got \(horizon).") }
             if let realRatio, !(0...1).contains(realRatio) { throw ValidationError("--real-ratio must be in [0, 1], got \(realRatio).") }
+            if let criticSpectralNormScale, !(criticSpectralNormScale > 0) {
+                throw ValidationError("--critic-spectral-norm-scale must be positive, got \(criticSpectralNormScale).")
+            }
+            if let criticAdversarialNoise, !(criticAdversarialNoise > 0) {
+                throw ValidationError("--critic-adversarial-noise must be a positive radius, got \(criticAdversarialNoise).")
+            }
+            if let criticGradientPenalty, !(criticGradientPenalty > 0) {
+                throw ValidationError("--critic-gradient-penalty must be a positive weight, got \(criticGradientPenalty).")
+            }
         }
 
         /// Options → configuration, in the documented order of precedence.
@@ -103,8 +124,35 @@ extension ORL {
                 case .mbpo: throw ValidationError("--penalty: \(c.displayName) has no penalty coefficient.")
                 }
             }
+            try applyCriticRegularizerOptions(to: &c)
             try c.validate()
             return c
+        }
+
+        /// The --critic-* flags: added to (or overriding fields of) any stored `plugIns.lipschitz`
+        /// settings, then mirrored into `sac.criticSpectralNorm`.
+        func applyCriticRegularizerOptions(to c: inout OfflineTrainingConfiguration) throws {
+            let requested = criticSpectralNorm || criticSpectralNormScale != nil || criticAdversarialNoise != nil
+                || criticGradientPenalty != nil
+            guard requested || c.plugIns[LipschitzSettings.key] != nil else { return }
+            var settings = try LipschitzSettings.stored(in: c) ?? LipschitzSettings()
+            if criticSpectralNorm || criticSpectralNormScale != nil {
+                var sn = settings.spectralNorm ?? CriticSpectralNormalization()
+                if let criticSpectralNormScale { sn.scale = criticSpectralNormScale }
+                settings.spectralNorm = sn
+            }
+            if let criticAdversarialNoise {
+                var noise = settings.adversarialNoise ?? AdversarialNoiseSettings()
+                noise.epsilon = criticAdversarialNoise
+                settings.adversarialNoise = noise
+            }
+            if let criticGradientPenalty {
+                var penalty = settings.gradientPenalty ?? GradientPenaltySettings()
+                penalty.weight = criticGradientPenalty
+                settings.gradientPenalty = penalty
+            }
+            try settings.validate(criticLayers: c.sac.hiddenSizes.count + 1)
+            try settings.store(in: &c)
         }
 
         func run() throws {

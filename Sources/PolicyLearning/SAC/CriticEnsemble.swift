@@ -4,19 +4,48 @@
 /// ```
 /// Qᵢ(s, a) = MLPᵢ([s, a]),   i = 1 … N,   output [N, B]
 /// ```
+/// With ``spectralNormalization`` set, the chosen layers are ``NeuralNetworks/EnsembleSpectralNorm``
+/// wrappers (per member), whose power-iteration vectors are saved with the parameters.
 public final class CriticEnsemble: Module {
     /// The N member networks, `[obs + act] → hidden → 1`, ReLU.
     public let network: MLP
     /// Ensemble size N.
     public let members: Int
+    /// The spectral normalization of the layers, or `nil` for plain layers.
+    public let spectralNormalization: CriticSpectralNormalization?
 
     /// Creates N independently initialised critics.
+    /// - Parameters:
+    ///   - observationDimension: state width.
+    ///   - actionDimension: action width.
+    ///   - hiddenSizes: hidden widths.
+    ///   - members: N ≥ 1.
+    ///   - spectralNormalization: which layers to normalise, or `nil` (the default: plain layers,
+    ///     drawing exactly the same random numbers as before this option existed).
+    ///   - rng: the generator for the initial weights (and the initial power-iteration vectors).
     public init(observationDimension: Int, actionDimension: Int, hiddenSizes: [Int], members: Int,
-                rng: inout RandomGenerator) {
+                spectralNormalization: CriticSpectralNormalization? = nil, rng: inout RandomGenerator) {
         precondition(members >= 1, "CriticEnsemble: needs at least one member")
-        network = MLP([observationDimension + actionDimension] + hiddenSizes + [1], activation: .relu,
-                      members: members, rng: &rng)
+        let plain = MLP([observationDimension + actionDimension] + hiddenSizes + [1], activation: .relu,
+                        members: members, rng: &rng)
+        if let sn = spectralNormalization {
+            if let problem = sn.problem(layerCount: plain.layers.count) {
+                preconditionFailure("CriticEnsemble: spectral normalization: \(problem)")
+            }
+            var layers = [Module]()
+            for (i, layer) in plain.layers.enumerated() {
+                let linear = layer as! EnsembleLinear
+                layers.append(sn.normalizes(layer: i)
+                    ? EnsembleSpectralNorm(linear, scale: sn.scale, powerIterations: sn.powerIterations,
+                                           warmUpIterations: sn.warmUpIterations, rng: &rng)
+                    : linear)
+            }
+            network = MLP(layers: layers, activation: .relu)
+        } else {
+            network = plain
+        }
         self.members = members
+        self.spectralNormalization = spectralNormalization
     }
 
     /// Q-values of every member, `[N, B]`, for `[B, obs]` observations and `[B, act]` actions.
@@ -30,5 +59,27 @@ public final class CriticEnsemble: Module {
     public func perMember(_ observations: Variable, _ actions: Variable) -> Variable {
         let b = observations.shape[1]
         return network(Variable.concatenate([observations, actions], axis: 2)).reshaped([members, b])
+    }
+
+    /// The spectrally normalised layers, input side first (empty without normalization).
+    public var spectralNormLayers: [EnsembleSpectralNorm] { network.layers.compactMap { $0 as? EnsembleSpectralNorm } }
+
+    /// The weight each affine layer applies, `[N, in, out]`, input layer first: c·W/σ̂ for
+    /// normalised layers (current estimates, no iteration), W otherwise. No gradient.
+    public func effectiveWeights() -> [Tensor] {
+        network.layers.map { layer in
+            if let sn = layer as? EnsembleSpectralNorm { return sn.normalizedWeightValue() }
+            return (layer as! EnsembleLinear).weight.value
+        }
+    }
+
+    /// Runs `body` with the normalised layers' power iteration paused, so that extra forward
+    /// passes (adversarial attacks, diagnostics) leave u and v as the training step left them.
+    public func withoutPowerIteration<R>(_ body: () throws -> R) rethrows -> R {
+        let layers = spectralNormLayers
+        let saved = layers.map(\.isTraining)
+        for layer in layers { layer.isTraining = false }
+        defer { for (layer, flag) in zip(layers, saved) { layer.isTraining = flag } }
+        return try body()
     }
 }

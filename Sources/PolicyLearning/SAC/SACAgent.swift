@@ -42,9 +42,11 @@ public final class SACAgent {
         actor = TanhGaussianActor(observationDimension: observationDimension, actionDimension: actionDimension,
                                   hiddenSizes: configuration.hiddenSizes, logStdRange: configuration.logStdRange, rng: &rng)
         critics = CriticEnsemble(observationDimension: observationDimension, actionDimension: actionDimension,
-                                 hiddenSizes: configuration.hiddenSizes, members: configuration.critics, rng: &rng)
+                                 hiddenSizes: configuration.hiddenSizes, members: configuration.critics,
+                                 spectralNormalization: configuration.criticSpectralNorm, rng: &rng)
         targetCritics = CriticEnsemble(observationDimension: observationDimension, actionDimension: actionDimension,
-                                       hiddenSizes: configuration.hiddenSizes, members: configuration.critics, rng: &rng)
+                                       hiddenSizes: configuration.hiddenSizes, members: configuration.critics,
+                                       spectralNormalization: configuration.criticSpectralNorm, rng: &rng)
         targetCritics.update(parameters: critics.parameterValues())
         targetCritics.freeze()
         temperature = Temperature(alpha: configuration.initialAlpha)

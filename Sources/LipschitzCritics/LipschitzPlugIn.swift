@@ -1,0 +1,76 @@
+/// The Lipschitz-critics module as a plug-in of the shared offline trainer: it adds the configured
+/// ``AdversarialStateNoise`` and ``GradientPenalty`` to the agent's critic regularizers (spectral
+/// normalization is already in the critic's layers, built from `sac.criticSpectralNorm`), and
+/// logs ``LipschitzEstimate`` columns at every evaluation.
+///
+/// The diagnostics draw their rows from the dataset with their own generator seeded by the run's
+/// seed and step, so they never change the training stream: a run with diagnostics only trains
+/// exactly as the run without the module.
+public final class LipschitzPlugIn: OfflinePlugIn {
+    /// The settings.
+    public let settings: LipschitzSettings
+    /// The regularizers installed (after ``install(on:)``).
+    public private(set) var regularizers: [any CriticRegularizer] = []
+
+    /// Creates the plug-in.
+    public init(settings: LipschitzSettings) { self.settings = settings }
+
+    /// Checks the critic's spectral normalization and adds the regularizers.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` when the agent's
+    ///   critics were not built with ``LipschitzSettings/spectralNorm``.
+    public func install(on trainer: OfflineTrainer) throws {
+        let critics = trainer.agent.critics
+        guard critics.spectralNormalization == settings.spectralNorm else {
+            throw OfflineTrainingError.invalidConfiguration(
+                "plugIns.lipschitz.spectralNorm (\(String(describing: settings.spectralNorm))) differs from the critics' " +
+                "sac.criticSpectralNorm (\(String(describing: critics.spectralNormalization))); store the settings with LipschitzSettings.store(in:)")
+        }
+        try settings.validate(criticLayers: critics.network.layers.count)
+        if let adversarial = settings.adversarialNoise {
+            let noise = AdversarialStateNoise(settings: adversarial, stateScale: Self.stateStandardDeviation(trainer.realBuffer))
+            regularizers.append(noise)
+        }
+        if let penalty = settings.gradientPenalty { regularizers.append(GradientPenalty(settings: penalty)) }
+        trainer.agent.criticRegularizers += regularizers
+    }
+
+    /// ``LipschitzEstimate/columns`` on `diagnostics.batchSize` dataset rows.
+    public func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] {
+        var rng = RandomGenerator(seed: trainer.configuration.seed &* 0x9E37_79B9 &+ UInt64(trainer.step))
+        var batch = TransitionBatch(batchSize: settings.diagnostics.batchSize, observationDimension: trainer.realBuffer.observationDimension,
+                                    actionDimension: trainer.realBuffer.actionDimension)
+        trainer.realBuffer.sample(into: &batch, rng: &rng)
+        guard let estimate = try? LipschitzEstimate(critics: trainer.agent.critics, observations: batch.observations,
+                                                    actions: batch.actions) else { return [:] }
+        return estimate.columns
+    }
+
+    /// The per-dimension standard deviation of the buffer's observations, `[obs]` (the unit of ε).
+    public static func stateStandardDeviation(_ buffer: ReplayBuffer) -> Tensor {
+        let observations = buffer.orderedTransitions().observations                 // [n, obs]
+        let mean = observations.mean(axis: 0, keepDims: true)
+        return (observations - mean).square().mean(axis: 0).sqrt()
+    }
+}
+
+/// Builds ``LipschitzPlugIn`` from `plugIns["lipschitz"]`.
+public struct LipschitzPlugInFactory: OfflinePlugInFactory {
+    /// Creates the factory.
+    public init() {}
+
+    /// `"lipschitz"`.
+    public var key: String { LipschitzSettings.key }
+
+    /// The plug-in for the stored settings.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for settings that do
+    ///   not decode, are out of range, or disagree with `sac.criticSpectralNorm`.
+    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        let settings = try LipschitzSettings.stored(in: configuration) ?? LipschitzSettings()
+        try settings.validate(criticLayers: configuration.sac.hiddenSizes.count + 1)
+        guard settings.spectralNorm == configuration.sac.criticSpectralNorm else {
+            throw OfflineTrainingError.invalidConfiguration(
+                "plugIns.lipschitz.spectralNorm and sac.criticSpectralNorm differ; write the settings with LipschitzSettings.store(in:) or call LipschitzSettings.synchronize(_:)")
+        }
+        return LipschitzPlugIn(settings: settings)
+    }
+}
