@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Tables of `orl train` runs: mean ± std over seeds of the final D4RL-normalized score.
 
-    python3 Experiments/summarize_runs.py Experiments/mopo-mobile/runs [more run folders...]
+    python3 Experiments/summarize_runs.py [--only NAME,NAME] [Experiments/runs]
+
+Runs live in Experiments/runs/DATASET/NAME-seedS (every experiment's run list writes there, so
+one run serves every table that needs it).
 
 A run's score is the mean normalized score of its last 3 evaluations (each 10 deterministic
 episodes), read from progress.csv; runs are grouped by algorithm name, dynamics source and
@@ -42,24 +45,33 @@ def mean_std(values):
     return m, s
 
 
-def main(folders):
+def run_directories(root):
+    for dataset in sorted(os.listdir(root)):
+        folder = os.path.join(root, dataset)
+        if dataset == "dynamics" or not os.path.isdir(folder):
+            continue
+        for name in sorted(os.listdir(folder)):
+            yield name.rsplit("-seed", 1)[0], os.path.join(folder, name)
+
+
+def main(root, only):
     groups = defaultdict(list)
     pending = []
-    for folder in folders:
-        for name in sorted(os.listdir(folder)):
-            run = os.path.join(folder, name)
-            if not os.path.exists(os.path.join(run, "config.json")):
-                continue
-            config, rows = load(run)
-            key = (config.get("name") or config["algorithm"], config.get("dynamicsSource", "learned"),
-                   os.path.basename(config["dataset"]))
-            done = os.path.exists(os.path.join(run, "final.h5"))
-            step = int(float(rows[-1]["step"])) if rows else 0
-            if not done:
-                pending.append(f"{run}: step {step}/{config['totalSteps']}")
-                continue
-            wall = float(rows[-1]["wall_seconds"]) if rows else float("nan")
-            groups[key].append((int(config["seed"]), score(rows), wall))
+    for name, run in run_directories(root):
+        if only and name not in only:
+            continue
+        if not os.path.exists(os.path.join(run, "config.json")):
+            continue
+        config, rows = load(run)
+        key = (name, config.get("dynamicsSource", "learned"),
+               os.path.basename(config["dataset"]))
+        done = os.path.exists(os.path.join(run, "final.h5"))
+        step = int(float(rows[-1]["step"])) if rows else 0
+        if not done:
+            pending.append(f"{run}: step {step}/{config['totalSteps']}")
+            continue
+        wall = float(rows[-1]["wall_seconds"]) if rows else float("nan")
+        groups[key].append((int(config["seed"]), score(rows), wall))
     print("| algorithm | dynamics | dataset (generated here, not D4RL's) | seeds | normalized score (mean ± std) | per seed | wall time per run |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for (algo, source, dataset), runs in sorted(groups.items(), key=lambda kv: (kv[0][2], kv[0][1], kv[0][0])):
@@ -75,4 +87,9 @@ def main(folders):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["Experiments/mopo-mobile/runs"])
+    args = sys.argv[1:]
+    only = set()
+    if len(args) >= 2 and args[0] == "--only":
+        only = set(args[1].split(","))
+        args = args[2:]
+    main(args[0] if args else "Experiments/runs", only)

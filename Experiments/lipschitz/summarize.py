@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Table of Experiments/lipschitz: single model + Lipschitz critic vs MOPO's 7-member ensemble.
 
-Reads every run directory under runs/lipschitz/<dataset>/<algo>-seed<S>/ (progress.jsonl,
+Reads every run directory under Experiments/runs/<dataset>/<algo>-seed<S>/ (mopo and lipschitz-mopo) (progress.jsonl,
 config.json, dynamics.json) and prints, per dataset and algorithm, mean ± std over seeds of:
 the final normalized score and the mean of the last 3 evaluations, the critic's Lipschitz
 estimates at the last evaluation (upper bound Π‖W‖ and empirical max ‖∇Q‖, max over members),
@@ -57,7 +57,8 @@ def comparison(groups):
     error over seeds) and the ratio of dynamics fit times, the two halves of the paper's claim."""
     out = []
     for dataset in sorted({d for d, _ in groups}):
-        ens, lip = groups.get((dataset, "mopo-ensemble7")), groups.get((dataset, "lipschitz-mopo"))
+        ens, lip = groups.get((dataset, "mopo")), groups.get((dataset, "lipschitz-mopo"))
+        # With a shared --dynamics-cache only the run that fitted the model has its fit time.
         if not ens or not lip:
             continue
         (ms, ss), (ml, sl) = mean_std([r["score"] for r in ens]), mean_std([r["score"] for r in lip])
@@ -66,21 +67,23 @@ def comparison(groups):
             continue
         se = math.sqrt(ss ** 2 / len(ens) + sl ** 2 / len(lip))
         ratio = f"{fe / fl:.1f}x" if fe and fl else "n/a"
-        out.append(f"{dataset}: lipschitz-mopo minus mopo-ensemble7, final score {ml - ms:+.1f} (standard error {se:.1f}); "
+        out.append(f"{dataset}: lipschitz-mopo minus mopo (7 members), final score {ml - ms:+.1f} (standard error {se:.1f}); "
                    f"dynamics fit time ensemble/single {ratio}")
     return "\n".join(out)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", default="runs/lipschitz")
+    parser.add_argument("--runs", default="Experiments/runs")
     args = parser.parse_args()
     if not os.path.isdir(args.runs):
         sys.exit(f"no run directory {args.runs}; run the commands of Experiments/lipschitz/runs.txt first")
     groups = {}
     for dataset in sorted(os.listdir(args.runs)):
+        if dataset == "dynamics" or not os.path.isdir(os.path.join(args.runs, dataset)):
+            continue
         for name in sorted(os.listdir(os.path.join(args.runs, dataset))):
-            match = re.fullmatch(r"(.+)-seed(\d+)", name)
+            match = re.fullmatch(r"(mopo|lipschitz-mopo)-seed(\d+)", name)
             run = read_run(os.path.join(args.runs, dataset, name)) if match else None
             if run:
                 groups.setdefault((dataset, match.group(1)), []).append(run)

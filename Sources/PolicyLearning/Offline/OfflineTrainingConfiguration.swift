@@ -229,7 +229,7 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
         // Optional fields that are nil are absent from the encoded base; accept them by name.
         let optionalKeys: Set<String> = ["environment", "name", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
-                                         "sac.targetEntropy", "sac.maximumAlpha"]
+                                         "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm"]
         for (key, value) in overrides {
             let name = path.isEmpty ? key : path + "." + key
             if name.hasPrefix("plugIns.") {
