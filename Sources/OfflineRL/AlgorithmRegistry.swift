@@ -7,12 +7,14 @@ public enum AlgorithmRegistry {
     /// The algorithm modules' recipes, one line each.
     static var moduleRecipes: [any OfflineAlgorithmRecipe] {
         [
+            RAVLRecipe(),
         ]
     }
 
     /// The plug-in factories, one per module (``PolicyLearning/OfflinePlugInFactory``).
     public static var plugInFactories: [any OfflinePlugInFactory] {
         [
+            RAVLPlugInFactory(), EdgeOfReachPlugInFactory(),
         ]
     }
 
