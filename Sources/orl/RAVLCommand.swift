@@ -31,6 +31,15 @@ extension ORL.RAVLCommand {
         @Option(help: "SAC updates per epoch.")
         var updatesPerEpoch = EdgeOfReachToyConfiguration().updatesPerEpoch
 
+        @Option(help: "Rollout horizon k.")
+        var horizon = EdgeOfReachToy().rolloutHorizon
+
+        @Option(help: "Rollouts start uniformly in [−w, w]² (0: at the origin).")
+        var startHalfWidth: Float = 0
+
+        @Option(help: "Rollouts per epoch.")
+        var rollouts = EdgeOfReachToyConfiguration().rolloutsPerEpoch
+
         @Option(help: "Where to write the results JSON.", transform: { URL(fileURLWithPath: $0) })
         var out = URL(fileURLWithPath: "Experiments/ravl-toy/results.json")
 
@@ -53,7 +62,10 @@ extension ORL.RAVLCommand {
         func validate() throws {
             _ = try parsedMethods()
             _ = try parsedSeeds()
-            if epochs <= 0 || updatesPerEpoch <= 0 { throw ValidationError("--epochs and --updates-per-epoch must be positive.") }
+            if epochs <= 0 || updatesPerEpoch <= 0 || horizon <= 0 || rollouts <= 0 {
+                throw ValidationError("--epochs, --updates-per-epoch, --horizon and --rollouts must be positive.")
+            }
+            if !(startHalfWidth >= 0 && startHalfWidth.isFinite) { throw ValidationError("--start-half-width must be ≥ 0, got \(startHalfWidth).") }
         }
 
         func run() throws {
@@ -63,8 +75,13 @@ extension ORL.RAVLCommand {
                     var c = EdgeOfReachToyConfiguration(method: method, seed: seed)
                     c.epochs = epochs
                     c.updatesPerEpoch = updatesPerEpoch
-                    let run = EdgeOfReachToyExperiment(configuration: c).run { print($0) }
-                    print(String(format: "%@ seed %d: %.0f s", method.rawValue, Int(seed), run.wallSeconds))
+                    c.rolloutsPerEpoch = rollouts
+                    c.task.rolloutHorizon = horizon
+                    c.task.startHalfWidth = startHalfWidth
+                    // Unbuffered, so a long run can be followed through a pipe.
+                    let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+                    let run = EdgeOfReachToyExperiment(configuration: c).run(progress: say)
+                    say(String(format: "%@ seed %d: %.0f s", method.rawValue, Int(seed), run.wallSeconds))
                     runs.append(run)
                 }
             }

@@ -7,8 +7,9 @@ import Foundation
 /// ```
 /// s ∈ ℝ²,  a ∈ [−1, 1]²,  s' = s + 0.1·a                     (deterministic)
 /// r(s') = exp(−‖s' − g‖² / 0.05),  g = (0.5, 0),  r ∈ [0, 1]
-/// rollouts: k = 10 steps from S₀ = {(0, 0)} in the true dynamics;  evaluation: H = 30 steps
+/// rollouts: k = 10 steps from S₀ = {(0, 0)} in the true dynamics;  evaluation: H = 30 steps from (0, 0)
 /// Reach_t = [−0.1t, 0.1t]²  (nested);   edge of reach (k = 10) = {s : 0.9 < ‖s‖∞ ≤ 1.0}
+/// variant: S₀ = [−w, w]²:  Reach_t = [−w − 0.1t, w + 0.1t]²,  edge = {s : w + 0.1(k − 1) < ‖s‖∞ ≤ w + 0.1k}
 /// certified bound: any Q > r_max/(1 − γ) = 1/(1 − γ) is an overestimate
 /// ```
 /// The goal lies inside the rollouts' reach (‖g‖∞ = 0.5: 5 steps), so a good policy never needs
@@ -30,6 +31,8 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
     public var episodeSteps: Int = 30
     /// Discount γ.
     public var discount: Float = 0.99
+    /// Rollouts start uniformly in `[−w, w]²` (0: every rollout starts at the origin, as in §3.3).
+    public var startHalfWidth: Float = 0
 
     /// The stand-in of ravl.md §3.3.
     public init() {}
@@ -46,11 +49,14 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
         return (nx, ny, reward(nx, ny))
     }
 
-    /// Whether `(x, y)` can be reached from the origin in k steps but in no fewer:
-    /// `‖s‖∞ > 0.1(k − 1)` (with a tolerance of 1e-4 for Float32 sums of steps).
+    /// Whether `(x, y)` can be reached from the start set `[−w, w]²` in k steps but in no fewer:
+    /// `‖s‖∞ > w + 0.1(k − 1)` (with a tolerance of 1e-4 for Float32 sums of steps).
     public func isEdgeOfReach(_ x: Float, _ y: Float) -> Bool {
-        Swift.max(Swift.abs(x), Swift.abs(y)) > stepSize * Float(rolloutHorizon - 1) + 1e-4
+        Swift.max(Swift.abs(x), Swift.abs(y)) > interiorLimit + 1e-4
     }
+
+    /// `w + 0.1(k − 1)`: the largest ‖s‖∞ reachable in fewer than k steps.
+    public var interiorLimit: Float { startHalfWidth + stepSize * Float(rolloutHorizon - 1) }
 
     /// The certified bound r_max/(1 − γ) on any (non-soft) Q-value.
     public var valueBound: Double { 1 / (1 - Double(discount)) }

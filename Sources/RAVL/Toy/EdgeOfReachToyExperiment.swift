@@ -55,7 +55,7 @@ public struct EdgeOfReachToyEvaluation: Codable, Sendable, Equatable {
     public var episodeReturn: Double
     /// Where it ends, its distance to the goal, and the largest ‖s‖∞ on the way.
     public var finalX: Double, finalY: Double, finalDistanceToGoal: Double, maxInfinityNorm: Double
-    /// Fraction of the episode's states beyond the rollouts' interior (‖s‖∞ > 0.1(k − 1)).
+    /// Fraction of the episode's states beyond the rollouts' interior (‖s‖∞ > w + 0.1(k − 1)).
     public var beyondInteriorFraction: Double
     /// minᵢ Qᵢ and meanᵢ Qᵢ at (0, π(0)), and the policy's true discounted return from the origin.
     public var qStartMin: Double, qStartMean: Double, trueStartValue: Double
@@ -63,7 +63,7 @@ public struct EdgeOfReachToyEvaluation: Codable, Sendable, Equatable {
     public var optimalStartValue: Double
     /// Batch means over buffer rows: meanᵢ Qᵢ(s, π(s)), and the largest meanᵢ Qᵢ seen.
     public var qMean: Double, qMax: Double
-    /// Next states at edge-of-reach (last step, ‖s'‖∞ > 0.9) and the other next states:
+    /// Next states at edge-of-reach (last step, ‖s'‖∞ > w + 0.1(k − 1)) and the other next states:
     /// mean of meanᵢ Qᵢ(s', a'), of stdᵢ Qᵢ(s', a'), and how many rows each.
     public var qEdgeMean: Double?, qInteriorMean: Double, stdEdge: Double?, stdInterior: Double
     /// Rows of each group in the sample.
@@ -84,7 +84,7 @@ public struct EdgeOfReachToyValueMap: Codable, Sendable, Equatable {
     public var vMin: [Double], vMean: [Double], vStd: [Double]
     /// The policy's deterministic action per cell.
     public var actionX: [Double], actionY: [Double]
-    /// Mean of stdᵢ Qᵢ over the edge-of-reach cells (0.9 < ‖s‖∞ ≤ 1) and over the interior cells (‖s‖∞ ≤ 0.9).
+    /// Mean of stdᵢ Qᵢ over the edge-of-reach cells (w + 0.1(k − 1) < ‖s‖∞ ≤ w + 0.1k) and over the interior cells.
     public var stdEdgeCells: Double, stdInteriorCells: Double
 }
 
@@ -146,10 +146,11 @@ public struct EdgeOfReachToyExperiment {
         var buffer = ModelRollout.makeModelBuffer(rolloutBatchSize: c.rolloutsPerEpoch, horizon: task.rolloutHorizon,
                                                   retainEpochs: c.retainEpochs, observationDimension: 2, actionDimension: 2)
         var batch = TransitionBatch(batchSize: c.batchSize, observationDimension: 2, actionDimension: 2)
-        let starts = Tensor.zeros([c.rolloutsPerEpoch, 2])
         var evaluations = [EdgeOfReachToyEvaluation]()
         var patchedBefore = (0, 0)
         for epoch in 1...c.epochs {
+            let w = task.startHalfWidth
+            let starts = w == 0 ? Tensor.zeros([c.rolloutsPerEpoch, 2]) : Tensor.uniform([c.rolloutsPerEpoch, 2], low: -w, high: w, rng: &rng)
             _ = rollout.run(model: model, startObservations: starts,
                             policy: { s, rng in agent.act(s, deterministic: false, rng: &rng) }, into: &buffer, rng: &rng)
             for _ in 0..<c.updatesPerEpoch {
@@ -204,7 +205,7 @@ public struct EdgeOfReachToyExperiment {
         let path = trajectory(agent: agent)
         let last = path.points.last!
         let norms = path.points.dropFirst().map { Swift.max(Swift.abs($0[0]), Swift.abs($0[1])) }
-        let interiorLimit = Double(task.stepSize) * Double(task.rolloutHorizon - 1)
+        let interiorLimit = Double(task.interiorLimit)
         var unused = RandomGenerator(seed: 0)
         let origin = Tensor.zeros([1, 2])
         let q0 = agent.critics(Variable(origin), Variable(agent.act(origin, deterministic: true, rng: &unused))).value.scalars
@@ -264,7 +265,7 @@ public struct EdgeOfReachToyExperiment {
         let std = (q - mean).square().mean(axis: 0).sqrt().scalars
         let a = actions.scalars
         var edge = (0.0, 0), interior = (0.0, 0)
-        let interiorLimit = Float(task.rolloutHorizon - 1) * task.stepSize, reachLimit = Float(task.rolloutHorizon) * task.stepSize
+        let interiorLimit = task.interiorLimit, reachLimit = task.interiorLimit + task.stepSize
         for k in 0..<(m * m) {
             let norm = Swift.max(Swift.abs(states[2 * k]), Swift.abs(states[2 * k + 1]))
             if norm <= interiorLimit { interior = (interior.0 + Double(std[k]), interior.1 + 1) }
