@@ -87,7 +87,7 @@ struct DynamicsSourceTests {
         try mopoTrue.run()
         #expect(mopoTrue.lastRollout?.meanPenalty == 0)
 
-        let cache = dir.path("dynamics-cache.h5")
+        let cache = dir.path("cache/not-yet-made/dynamics.h5")      // its folder is created after the fit
         let learned = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("learned"), resume: false,
                                          dynamicsCache: cache)
         try learned.run()
