@@ -80,13 +80,13 @@ def main():
         print("matplotlib not found: skipped the Q-value curves")
         return
     for dataset in sorted({k[0] for k in groups}):
-        fig, axes = plt.subplots(1, 2, figsize=(12, 4.5))
+        fig, axes = plt.subplots(1, 3, figsize=(18, 4.5))
         q_star = None
         for (d, algo, source), runs in sorted(groups.items()):
             if d != dataset:
                 continue
             style = "-" if source == "learned" else "--"
-            for column, ax in zip(["q_mean", "normalized_score"], axes):
+            for column, ax in zip(["q_mean", "normalized_score", "eor_std_ratio"], axes):
                 for i, (seed, rows, _) in enumerate(runs):
                     xs = [r["step"] for r in rows if column in r]
                     ys = [r[column] for r in rows if column in r]
@@ -98,6 +98,7 @@ def main():
         axes[0].set_yscale("symlog")
         axes[0].set_title(f"{dataset}: mean Q on training batches")
         axes[1].set_title(f"{dataset}: normalized score (own dataset)")
+        axes[2].set_title("ensemble std of Q at last-step vs earlier next states")
         for ax in axes:
             ax.set_xlabel("SAC updates")
             ax.legend(fontsize=7)

@@ -37,6 +37,9 @@ extension ORL.RAVLCommand {
         @Option(help: "Rollouts start uniformly in [−w, w]² (0: at the origin).")
         var startHalfWidth: Float = 0
 
+        @Option(help: "Reward width: r = exp(−‖s' − g‖² / width) (smaller is sparser).")
+        var rewardWidth = EdgeOfReachToy().rewardWidth
+
         @Option(help: "Rollouts per epoch.")
         var rollouts = EdgeOfReachToyConfiguration().rolloutsPerEpoch
 
@@ -65,6 +68,7 @@ extension ORL.RAVLCommand {
             if epochs <= 0 || updatesPerEpoch <= 0 || horizon <= 0 || rollouts <= 0 {
                 throw ValidationError("--epochs, --updates-per-epoch, --horizon and --rollouts must be positive.")
             }
+            if !(rewardWidth > 0 && rewardWidth.isFinite) { throw ValidationError("--reward-width must be positive, got \(rewardWidth).") }
             if !(startHalfWidth >= 0 && startHalfWidth.isFinite) { throw ValidationError("--start-half-width must be ≥ 0, got \(startHalfWidth).") }
         }
 
@@ -78,6 +82,7 @@ extension ORL.RAVLCommand {
                     c.rolloutsPerEpoch = rollouts
                     c.task.rolloutHorizon = horizon
                     c.task.startHalfWidth = startHalfWidth
+                    c.task.rewardWidth = rewardWidth
                     // Unbuffered, so a long run can be followed through a pipe.
                     let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
                     let run = EdgeOfReachToyExperiment(configuration: c).run(progress: say)
