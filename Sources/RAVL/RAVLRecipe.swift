@@ -61,8 +61,10 @@ public struct RAVLRecipe: OfflineAlgorithmRecipe {
     /// Creates the recipe.
     public init() {}
 
+    /// `"ravl"`.
     public var name: String { "ravl" }
 
+    /// One line for `orl train --help`.
     public var summary: String {
         "RAVL (Sims et al. 2024): no dynamics penalty; 10 critics with a minimum target and EDAC's diversity term"
     }

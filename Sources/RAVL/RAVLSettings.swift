@@ -24,6 +24,7 @@ public struct RAVLSettings: Codable, Sendable, Equatable {
         self.diagnosticSamples = diagnosticSamples
     }
 
+    /// Decodes the settings; missing keys take their defaults.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         eta = try c.decodeIfPresent(Float.self, forKey: .eta) ?? 1
@@ -56,6 +57,7 @@ public struct EdgeOfReachSettings: Codable, Sendable, Equatable {
     /// Settings drawing `samples` rows.
     public init(samples: Int) { self.samples = samples }
 
+    /// Decodes the settings; a missing `samples` takes its default.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 2048

@@ -40,6 +40,9 @@ extension ORL.RAVLCommand {
         @Option(help: "Reward width: r = exp(−‖s' − g‖² / width) (smaller is sparser).")
         var rewardWidth = EdgeOfReachToy().rewardWidth
 
+        @Option(help: "Reward: goal (reach (0.5, 0), ravl.md §3.3) or progress (move right, like locomotion).")
+        var reward = EdgeOfReachToy.Reward.goal.rawValue
+
         @Option(help: "Rollouts per epoch.")
         var rollouts = EdgeOfReachToyConfiguration().rolloutsPerEpoch
 
@@ -68,6 +71,9 @@ extension ORL.RAVLCommand {
             if epochs <= 0 || updatesPerEpoch <= 0 || horizon <= 0 || rollouts <= 0 {
                 throw ValidationError("--epochs, --updates-per-epoch, --horizon and --rollouts must be positive.")
             }
+            if EdgeOfReachToy.Reward(rawValue: reward) == nil {
+                throw ValidationError("unknown reward '\(reward)'; known: \(EdgeOfReachToy.Reward.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
             if !(rewardWidth > 0 && rewardWidth.isFinite) { throw ValidationError("--reward-width must be positive, got \(rewardWidth).") }
             if !(startHalfWidth >= 0 && startHalfWidth.isFinite) { throw ValidationError("--start-half-width must be ≥ 0, got \(startHalfWidth).") }
         }
@@ -83,6 +89,7 @@ extension ORL.RAVLCommand {
                     c.task.rolloutHorizon = horizon
                     c.task.startHalfWidth = startHalfWidth
                     c.task.rewardWidth = rewardWidth
+                    c.task.rewardKind = EdgeOfReachToy.Reward(rawValue: reward)!
                     // Unbuffered, so a long run can be followed through a pipe.
                     let say = { (line: String) in FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
                     let run = EdgeOfReachToyExperiment(configuration: c).run(progress: say)

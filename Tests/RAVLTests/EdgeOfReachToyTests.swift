@@ -67,6 +67,16 @@ struct EdgeOfReachToyTests {
         #expect(metrics["patched_fraction"] == 0.5 && patch.patchedRows == 2 && patch.seenRows == 4)
     }
 
+    /// The progress variant: r = clip(a_x), V* = 1/(1 − γ) everywhere.
+    @Test func progressRewardAndValue() {
+        var progress = task
+        progress.rewardKind = .progress
+        #expect(abs(progress.step(0.3, 0.2, 0.5, -1).reward - 0.5) < 1e-6)
+        #expect(progress.step(0.3, 0.2, 3, 0).reward == 1)
+        #expect(progress.optimalValue(-0.7, 0.9) == progress.valueBound)
+        #expect(abs(progress.optimalQ(0, 0, 1, 0) - progress.valueBound) < 1e-9)
+    }
+
     /// The toy dynamics as a model: s' = s + 0.1·clip(a), r = r(s'), never terminal.
     @Test func dynamicsModelStepsExactly() {
         let model = EdgeOfReachToyDynamics(task: task)

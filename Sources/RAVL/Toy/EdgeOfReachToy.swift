@@ -19,6 +19,17 @@ import Foundation
 /// `clamp(g, s − 0.1t, s + 0.1t)`, and moving greedily towards g reaches all of them at once;
 /// r decreases with ‖s' − g‖, so `V*(s) = Σ_{t≥1} γ^{t−1} r(clamp(g, s − 0.1t, s + 0.1t))`.
 public struct EdgeOfReachToy: Codable, Sendable, Equatable {
+    /// What is rewarded.
+    public enum Reward: String, Codable, Sendable, CaseIterable {
+        /// `exp(−‖s' − g‖² / width)`: reach the goal and stay (ravl.md §3.3).
+        case goal
+        /// `(x' − x) / 0.1 = clip(a_x)`: progress to the right, as locomotion rewards forward
+        /// velocity (our variant); V* = 1/(1 − γ) everywhere (always move right at full speed).
+        case progress
+    }
+
+    /// What is rewarded (§3.3: the goal).
+    public var rewardKind: Reward = .goal
     /// Largest move per axis per step.
     public var stepSize: Float = 0.1
     /// The goal g.
@@ -45,8 +56,9 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
 
     /// The true transition of one row: next state and reward.
     public func step(_ x: Float, _ y: Float, _ ax: Float, _ ay: Float) -> (x: Float, y: Float, reward: Float) {
-        let nx = x + stepSize * Swift.min(Swift.max(ax, -1), 1), ny = y + stepSize * Swift.min(Swift.max(ay, -1), 1)
-        return (nx, ny, reward(nx, ny))
+        let cx = Swift.min(Swift.max(ax, -1), 1)
+        let nx = x + stepSize * cx, ny = y + stepSize * Swift.min(Swift.max(ay, -1), 1)
+        return (nx, ny, rewardKind == .goal ? reward(nx, ny) : cx)
     }
 
     /// Whether `(x, y)` can be reached from the start set `[−w, w]²` in k steps but in no fewer:
@@ -63,6 +75,7 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
 
     /// V*(s) in closed form (see the type's discussion), in Double.
     public func optimalValue(_ x: Float, _ y: Float) -> Double {
+        if rewardKind == .progress { return valueBound }
         let gamma = Double(discount), h = Double(stepSize)
         let gx = Double(goal[0]), gy = Double(goal[1]), sx = Double(x), sy = Double(y)
         var total = 0.0, weight = 1.0
@@ -89,13 +102,17 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
 public final class EdgeOfReachToyDynamics: DynamicsModel {
     /// The task.
     public let task: EdgeOfReachToy
+    /// s ∈ ℝ².
     public var observationDimension: Int { 2 }
+    /// a ∈ [−1, 1]².
     public var actionDimension: Int { 2 }
+    /// One exact member.
     public var eliteCount: Int { 1 }
 
     /// The dynamics of `task`.
     public init(task: EdgeOfReachToy) { self.task = task }
 
+    /// The exact next states and rewards (never terminal); member statistics have zero spread.
     public func step(_ observations: Tensor, _ actions: Tensor, memberStatistics: Bool,
                      rng: inout RandomGenerator) -> ModelStep {
         precondition(observations.rank == 2 && observations.shape[1] == 2 && actions.shape == observations.shape,
