@@ -19,8 +19,8 @@ extension ORL.RAVLCommand {
             abstract: "The edge-of-reach toy: Base (N = 2, η = 0), Base with oracle patch, and RAVL on a 2-D task with closed-form reachable sets.",
             discussion: "Writes every run (curves, value maps, trajectories) as one JSON file; Experiments/ravl-toy/README.md reads it.")
 
-        @Option(help: "Methods, comma-separated: base, oracle-patch, ravl.")
-        var methods = "base,oracle-patch,ravl"
+        @Option(help: "Methods, comma-separated: base, oracle-patch (V*), oracle-patch-policy (V^π), ravl.")
+        var methods = "base,oracle-patch,oracle-patch-policy,ravl"
 
         @Option(help: "Seeds, comma-separated.")
         var seeds = "1"

@@ -67,6 +67,24 @@ struct EdgeOfReachToyTests {
         #expect(metrics["patched_fraction"] == 0.5 && patch.patchedRows == 2 && patch.seenRows == 4)
     }
 
+    /// The policy oracle patches the same rows with the current policy's value, which is at most V*.
+    @Test func policyOraclePatchesWithThePolicysValue() {
+        var batch = TransitionBatch(batchSize: 3, observationDimension: 2, actionDimension: 2)
+        batch.nextObservations = Tensor(shape: [3, 2], scalars: [0.95, 0, -0.2, 0.97, 0.5, 0])
+        batch.rewards = Tensor([0, 0, 1])
+        batch.rolloutSteps = [9, 9, 9]
+        var agentRNG = RandomGenerator(seed: 4), rng = RandomGenerator(seed: 1)
+        let agent = SACAgent(observationDimension: 2, actionDimension: 2, configuration: SACConfiguration(), rng: &agentRNG)
+        var optimal = Tensor([-1, -1, -1]), policy = optimal, metrics = TrainingMetrics()
+        EdgeOfReachOraclePatch(task: task, oracle: .optimal).adjust(&optimal, batch: batch, agent: agent, metrics: &metrics, rng: &rng)
+        EdgeOfReachOraclePatch(task: task, oracle: .policy).adjust(&policy, batch: batch, agent: agent, metrics: &metrics, rng: &rng)
+        #expect(policy.scalars[2] == -1 && optimal.scalars[2] == -1)
+        for b in 0..<2 {
+            #expect(policy.scalars[b] != -1 && policy.scalars[b] >= 0)
+            #expect(policy.scalars[b] <= optimal.scalars[b] + 1e-3)
+        }
+    }
+
     /// The progress variant: r = clip(a_x), V* = 1/(1 − γ) everywhere.
     @Test func progressRewardAndValue() {
         var progress = task

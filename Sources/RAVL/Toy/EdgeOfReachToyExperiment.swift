@@ -4,8 +4,10 @@ import Foundation
 public enum EdgeOfReachToyMethod: String, Codable, Sendable, CaseIterable {
     /// Offline MBPO with SAC's two critics and no diversity term (N = 2, η = 0).
     case base
-    /// Base with oracle values patched in at edge-of-reach states (``EdgeOfReachOraclePatch``).
+    /// Base with the optimal value V* patched in at edge-of-reach states (``EdgeOfReachOraclePatch``).
     case oraclePatch = "oracle-patch"
+    /// Base with the current policy's true value V^π patched in at edge-of-reach states.
+    case oraclePatchPolicy = "oracle-patch-policy"
     /// RAVL: N = 10 critics, η = 1 (``EnsembleDiversityRegularizer``).
     case ravl
 }
@@ -136,8 +138,8 @@ public struct EdgeOfReachToyExperiment {
         var patch: EdgeOfReachOraclePatch?
         switch c.method {
         case .base: break
-        case .oraclePatch:
-            patch = EdgeOfReachOraclePatch(task: task)
+        case .oraclePatch, .oraclePatchPolicy:
+            patch = EdgeOfReachOraclePatch(task: task, oracle: c.method == .oraclePatch ? .optimal : .policy)
             agent.targetAdjustment = patch
         case .ravl: agent.criticRegularizers.append(EnsembleDiversityRegularizer(eta: c.criticsAndEta.eta))
         }
