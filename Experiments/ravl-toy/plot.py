@@ -1,6 +1,6 @@
 """Draws the toy's value maps and curves from results JSON files written by `orl ravl toy`.
 
-    Experiments/.venv/bin/python Experiments/ravl-toy/plot.py Experiments/ravl-toy/results.json [more.json ...]
+    Experiments/.venv/bin/python Experiments/ravl-toy/plot.py [--seed N] Experiments/ravl-toy/results-origin.json [more.json ...]
 
 For each file: <stem>_maps.png (per method, first seed: min-ensemble value V(s) = minᵢ Qᵢ(s, π(s)),
 ensemble std, the final trajectory, the edge-of-reach shell outlined; plus V* in closed form) and
@@ -41,10 +41,11 @@ def shell(ax, task):
         ax.plot([-r, r, r, -r, -r], [-r, -r, r, r, -r], "w" + style, lw=0.9)
 
 
-def maps(runs, out):
+def maps(runs, out, seed=None):
     first = {}
     for run in runs:
-        first.setdefault(run["configuration"]["method"], run)
+        if seed is None or run["configuration"]["seed"] == seed:
+            first.setdefault(run["configuration"]["method"], run)
     methods = list(first)
     task = runs[0]["configuration"]["task"]
     fig, axes = plt.subplots(2, len(methods) + 1, figsize=(4.2 * (len(methods) + 1), 8))
@@ -66,7 +67,7 @@ def maps(runs, out):
         ax.set_ylim(coords[0], coords[-1])
         ax.plot(*task["goal"], "k*", ms=10)
         shell(ax, task)
-        ax.set_title(f"{method}: minᵢ Qᵢ(s, π(s)) (max {v.max():.0f})")
+        ax.set_title(f"{method} (seed {first[method]['configuration']['seed']}): minᵢ Qᵢ(s, π(s)) (max {v.max():.0f})", fontsize=9)
         fig.colorbar(im, ax=ax, fraction=0.046)
         ax = axes[1, col]
         im = ax.imshow(s, origin="lower", extent=[coords[0], coords[-1]] * 2, cmap="magma")
@@ -91,7 +92,8 @@ def curves(runs, out):
     task = runs[0]["configuration"]["task"]
     bound = 1 / (1 - task["discount"])
     fig, axes = plt.subplots(1, 4, figsize=(20, 4.2))
-    colors = {"base": "C3", "oracle-patch": "C2", "ravl": "C0"}
+    colors = {"base": "C3", "oracle-patch": "C2", "oracle-patch-policy": "C1", "ravl": "C0"}
+    widths = {"base": 3.0}
     seen = set()
     for run in runs:
         method = run["configuration"]["method"]
@@ -100,13 +102,14 @@ def curves(runs, out):
         label = method if method not in seen else None
         seen.add(method)
         c = colors.get(method, "C4")
-        axes[0].plot(ep, [e["qStartMean"] for e in ev], color=c, label=label)
+        lw = widths.get(method, 1.3)
+        axes[0].plot(ep, [e["qStartMean"] for e in ev], color=c, label=label, lw=lw, alpha=0.7)
         axes[0].plot(ep, [e["trueStartValue"] for e in ev], color=c, ls=":", lw=0.8)
-        axes[1].plot(ep, [e.get("qEdgeMean") if e.get("qEdgeMean") is not None else np.nan for e in ev], color=c, label=label)
+        axes[1].plot(ep, [e.get("qEdgeMean") if e.get("qEdgeMean") is not None else np.nan for e in ev], color=c, label=label, lw=lw, alpha=0.7)
         axes[1].plot(ep, [e["qInteriorMean"] for e in ev], color=c, ls=":", lw=0.8)
-        axes[2].plot(ep, [e.get("stdEdge") if e.get("stdEdge") is not None else np.nan for e in ev], color=c, label=label)
+        axes[2].plot(ep, [e.get("stdEdge") if e.get("stdEdge") is not None else np.nan for e in ev], color=c, label=label, lw=lw, alpha=0.7)
         axes[2].plot(ep, [e["stdInterior"] for e in ev], color=c, ls=":", lw=0.8)
-        axes[3].plot(ep, [e["episodeReturn"] for e in ev], color=c, label=label)
+        axes[3].plot(ep, [e["episodeReturn"] for e in ev], color=c, label=label, lw=lw, alpha=0.7)
     axes[0].axhline(bound, color="k", lw=0.8, ls="--", label="bound 1/(1−γ)")
     axes[0].axhline(runs[0]["evaluations"][0]["optimalStartValue"], color="k", lw=0.8, ls=":", label="V*(0)")
     axes[0].set_title("Q(0, π(0)) (solid) vs true value of π (dotted)")
@@ -123,9 +126,15 @@ def curves(runs, out):
 
 
 if __name__ == "__main__":
-    for path in sys.argv[1:]:
+    args = sys.argv[1:]
+    seed = None
+    if "--seed" in args:     # maps of that seed (default: each method's first run)
+        i = args.index("--seed")
+        seed = int(args[i + 1])
+        args = args[:i] + args[i + 2:]
+    for path in args:
         with open(path) as f:
             runs = json.load(f)
         stem = os.path.splitext(path)[0]
-        maps(runs, stem + "_maps.png")
+        maps(runs, stem + (f"_maps_seed{seed}.png" if seed is not None else "_maps.png"), seed)
         curves(runs, stem + "_curves.png")
