@@ -40,6 +40,9 @@ public final class InterpolatedDynamics: DynamicsModel {
     public func step(_ observations: Tensor, _ actions: Tensor, memberStatistics: Bool,
                      rng: inout RandomGenerator) -> ModelStep {
         let model = learned.step(observations, actions, memberStatistics: memberStatistics, rng: &rng)
+        // λ = 0 is the learned model exactly: the simulator is not stepped, so an unphysical model
+        // state cannot leak a NaN through 0·s'_true.
+        if lambda == 0 { return model }
         let truth = oracle.step(observations, actions, memberStatistics: false, rng: &rng)
         let next = blend(model.nextObservations, truth.nextObservations)
         let rewards = blend(model.rewards, truth.rewards)
@@ -60,6 +63,7 @@ public final class InterpolatedDynamics: DynamicsModel {
     public func sampleElites(_ observations: Tensor, _ actions: Tensor, samples: Int,
                              rng: inout RandomGenerator) -> EliteSamples {
         let model = learned.sampleElites(observations, actions, samples: samples, rng: &rng)
+        if lambda == 0 { return model }
         let truth = oracle.step(observations, actions, memberStatistics: false, rng: &rng)
         let rows = observations.shape[0], o = observationDimension
         let next = model.nextObservations * (1 - lambda) + truth.nextObservations.reshaped([1, 1, rows, o]) * lambda

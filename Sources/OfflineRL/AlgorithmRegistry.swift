@@ -8,6 +8,7 @@ public enum AlgorithmRegistry {
     static var moduleRecipes: [any OfflineAlgorithmRecipe] {
         [
             LipschitzMOPORecipe(),
+            RAVLRecipe(),
         ]
     }
 
@@ -15,6 +16,7 @@ public enum AlgorithmRegistry {
     public static var plugInFactories: [any OfflinePlugInFactory] {
         [
             LipschitzPlugInFactory(),
+            RAVLPlugInFactory(), EdgeOfReachPlugInFactory(),
         ]
     }
 

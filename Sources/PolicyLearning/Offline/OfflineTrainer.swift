@@ -160,6 +160,9 @@ public final class OfflineTrainer {
                 dynamicsFit = fit
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
+                    // A cache in a folder not made yet must not lose the fit just done.
+                    try fm.createDirectory(at: URL(fileURLWithPath: dynamicsCache).deletingLastPathComponent(),
+                                           withIntermediateDirectories: true)
                     try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
                 }
                 let summary: [String: String] = [

@@ -1,0 +1,62 @@
+/// EDAC's ensemble diversity term (An et al. 2021, eq. 5) as RAVL's official code computes it
+/// (research/ravl.md §1.3): the mean pairwise cosine similarity of the critics' action-gradients,
+/// added to the critic loss with weight η.
+///
+/// ```
+/// gᵢ,b = ∂Qᵢ(s_b, a)/∂a |a = a_b                       (kept differentiable: double backward)
+/// uᵢ,b = gᵢ,b / (‖gᵢ,b‖₂ + 1e-10)
+/// L_div = 1/(N−1) · mean_b Σ_{i≠j} ⟨uᵢ,b, u_j,b⟩
+///       = 1/(N−1) · mean_b ( ‖Σᵢ uᵢ,b‖² − Σᵢ ‖uᵢ,b‖² )        (O(N·A), ravl.md §1.3)
+/// L_Q  = Σᵢ mean_b (Qᵢ − y)² + η · L_div
+/// ```
+/// Each member sees its own copy of the batch's actions (``PolicyLearning/CriticEnsemble/perMember(_:_:)``),
+/// so one backward pass gives every member's own ∇ₐQᵢ. The actions are the batch's (real and
+/// model rows alike), not the policy's (ravl.md §1.1, `agent.py:271`). With η = 0 the term is
+/// skipped entirely, as in the official code (`agent.py:268`), which leaves SAC-N unchanged.
+///
+/// One deviation, at a single point: ‖g‖ is computed as √(Σg² + 1e-30) so that a member whose
+/// action-gradient is exactly zero (all ReLUs dead) gets a zero rather than a NaN derivative;
+/// its u is 0 either way, and the value differs from the official one by less than Float32
+/// resolution whenever ‖g‖ > 1e-14.
+///
+/// ### See Also
+/// - ``RAVLPlugIn``, ``RAVLSettings``
+public final class EnsembleDiversityRegularizer: CriticRegularizer {
+    /// The weight η of the term (ravl.md §1.6: 1.0).
+    public let eta: Float
+
+    /// A regularizer with weight `eta` (≥ 0).
+    public init(eta: Float) {
+        precondition(eta >= 0 && eta.isFinite, "EnsembleDiversityRegularizer: η must be finite and ≥ 0, got \(eta)")
+        self.eta = eta
+    }
+
+    /// `η · L_div` on the batch's states and actions; logs `diversity_loss` (L_div) when computed.
+    public func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, metrics: inout TrainingMetrics,
+                     rng: inout RandomGenerator) -> Variable {
+        guard eta > 0 else { return Variable(Tensor(0)) }     // agent.py:268: skipped, plain SAC-N
+        let term = Self.diversity(critics: critics, observations: batch.observations, actions: batch.actions)
+        metrics["diversity_loss"] = Double(term.scalar)
+        return term * eta
+    }
+
+    /// L_div for `[B, obs]` observations and `[B, act]` actions, differentiable with respect to
+    /// the critics' parameters (ravl.md §1.3).
+    /// - Precondition: the ensemble has at least two members.
+    public static func diversity(critics: CriticEnsemble, observations: Tensor, actions: Tensor) -> Variable {
+        let n = critics.members, b = observations.shape[0]
+        precondition(n >= 2, "EnsembleDiversityRegularizer: the diversity term needs N ≥ 2 critics, got \(n)")
+        precondition(actions.rank == 2 && actions.shape[0] == b,
+                     "EnsembleDiversityRegularizer: observations \(observations.shape) and actions \(actions.shape) disagree")
+        let o = observations.shape[1], a = actions.shape[1]
+        // Per-member copies: [N, B, ·]; only the actions are differentiated.
+        let memberActions = Variable(Tensor.zeros([n, b, a]) + actions.reshaped([1, b, a]), requiresGrad: true)
+        let memberObservations = Variable(Tensor.zeros([n, b, o]) + observations.reshaped([1, b, o]))
+        let q = critics.perMember(memberObservations, memberActions)                                   // [N, B]
+        let g = gradients(of: q.sum(), withRespectTo: [memberActions], createGraph: true)[0]          // [N, B, A]
+        let norm = (g.square().sum(axis: 2, keepDims: true) + 1e-30).sqrt()                            // [N, B, 1]
+        let u = g / (norm + 1e-10)                                                                     // [N, B, A]
+        let pairs = u.sum(axis: 0).square().sum(axis: 1) - u.square().sum(axis: 2).sum(axis: 0)        // [B]
+        return pairs.mean() / Float(n - 1)
+    }
+}

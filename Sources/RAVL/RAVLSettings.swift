@@ -1,0 +1,65 @@
+/// RAVL's settings, stored in ``PolicyLearning/OfflineTrainingConfiguration/plugIns`` under `"ravl"`.
+/// The critic ensemble itself is SAC's (``PolicyLearning/SACConfiguration/critics``, N = 10 in
+/// ``RAVLRecipe``); these are the parts RAVL adds. Missing keys take their defaults, so
+/// `{"ravl": {}}` is RAVL with the paper's η.
+///
+/// ```json
+/// "plugIns": { "ravl": { "eta": 1.0, "diagnostics": true, "diagnosticSamples": 2048 } }
+/// ```
+public struct RAVLSettings: Codable, Sendable, Equatable {
+    /// The weight η of EDAC's diversity term (ravl.md §1.6: 1.0; 0 gives SAC-N / "Base").
+    public var eta: Float = 1
+    /// Log the edge-of-reach diagnostics (``EdgeOfReachDiagnostics``) at every evaluation.
+    public var diagnostics: Bool = true
+    /// Rows drawn from each buffer for the diagnostics.
+    public var diagnosticSamples: Int = 2048
+
+    /// The paper's settings.
+    public init() {}
+
+    /// Settings with weight `eta`.
+    public init(eta: Float, diagnostics: Bool = true, diagnosticSamples: Int = 2048) {
+        self.eta = eta
+        self.diagnostics = diagnostics
+        self.diagnosticSamples = diagnosticSamples
+    }
+
+    /// Decodes the settings; missing keys take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        eta = try c.decodeIfPresent(Float.self, forKey: .eta) ?? 1
+        diagnostics = try c.decodeIfPresent(Bool.self, forKey: .diagnostics) ?? true
+        diagnosticSamples = try c.decodeIfPresent(Int.self, forKey: .diagnosticSamples) ?? 2048
+    }
+
+    /// Checks the ranges against the configuration's ensemble size.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` naming the bad key.
+    public func validate(critics: Int) throws(OfflineTrainingError) {
+        guard eta.isFinite && eta >= 0 else { throw .invalidConfiguration("plugIns.ravl.eta must be finite and ≥ 0, got \(eta)") }
+        guard eta == 0 || critics >= 2 else {
+            throw .invalidConfiguration("plugIns.ravl.eta = \(eta) needs sac.critics ≥ 2 (the diversity term compares critics), got \(critics)")
+        }
+        guard diagnosticSamples > 0 else {
+            throw .invalidConfiguration("plugIns.ravl.diagnosticSamples must be positive, got \(diagnosticSamples)")
+        }
+    }
+}
+
+/// Settings of the diagnostics-only plug-in, stored under `"edge-of-reach"`: the same columns as
+/// RAVL's for any algorithm (MOPO, MOBILE, MBPO), with no change to training.
+public struct EdgeOfReachSettings: Codable, Sendable, Equatable {
+    /// Rows drawn from each buffer per evaluation.
+    public var samples: Int = 2048
+
+    /// The defaults.
+    public init() {}
+
+    /// Settings drawing `samples` rows.
+    public init(samples: Int) { self.samples = samples }
+
+    /// Decodes the settings; a missing `samples` takes its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 2048
+    }
+}
