@@ -12,29 +12,32 @@ args = sys.argv[1:]
 STEPS = None
 if args[:1] == ["--steps"]:
     STEPS, args = int(args[1]), args[2:]
-DATASETS = args or ["hopper-medium-orl", "walker2d-medium-expert-orl"]
+# walker2d-medium-expert-orl is not generated yet; halfcheetah-medium-expert-orl is the closest generated set.
+DATASETS = args or ["hopper-medium-orl", "halfcheetah-medium-expert-orl"]
 ALGORITHMS = ["ravl", "mopo", "mobile"]
 SOURCES = ["learned", "true"]
 SEEDS = [1, 2, 3]
-ORL = ".build/release/orl"
-ROOT = "runs/ravl-true-dynamics"
+ROOT = "Experiments/runs"   # shared by every experiment: the learned MOPO/MOBILE runs are Experiments/mopo-mobile's
 
 lines = []
 for dataset in DATASETS:
     for seed in SEEDS:
         for source in SOURCES:
             for algo in ALGORITHMS:
-                out = f"{ROOT}/{algo}-{source}-{dataset}-seed{seed}"
-                cmd = [ORL, "train", "--algo", algo, "--dataset", dataset, "--preset", "short", "--seed", str(seed),
-                       "--dynamics", source, "--out", out, "--resume"]
+                out = f"{ROOT}/{dataset}/{algo}{'' if source == 'learned' else '-' + source}-seed{seed}"
+                cmd = ["orl", "train", "--algo", algo, "--dataset", dataset, "--preset", "short", "--seed", str(seed)]
+                if algo != "ravl":   # RAVL logs the edge-of-reach columns itself; these also log Lipschitz estimates
+                    cmd += ["--config", "Experiments/configs/diagnostics.json"]
                 if STEPS:
                     cmd += ["--steps", str(STEPS)]
                 if source == "learned":
-                    cmd += ["--dynamics-cache", f"{ROOT}/cache/{dataset}-seed{seed}-dynamics.h5"]
-                if algo != "ravl":   # RAVL logs the edge-of-reach columns itself
-                    cmd += ["--config", "Experiments/ravl-true-dynamics/diagnostics.json"]
+                    cmd += ["--dynamics-cache", f"{ROOT}/dynamics/ensemble7-{dataset}-seed{seed}.h5"]
+                else:
+                    cmd += ["--dynamics", source]
+                cmd += ["--out", out]
                 lines.append(" ".join(cmd))
 name = "runs" + ("" if not args else "-" + "-".join(d.split("-")[0] for d in DATASETS)) + (f"-{STEPS}" if STEPS else "") + ".txt"
 with open(f"Experiments/ravl-true-dynamics/{name}", "w") as f:
+    f.write("# Written by make_runs.py. From the repository root: Experiments/run-queue.sh Experiments/ravl-true-dynamics/runs.txt\n")
     f.write("\n".join(lines) + "\n")
 print(f"wrote {len(lines)} commands to Experiments/ravl-true-dynamics/{name}")

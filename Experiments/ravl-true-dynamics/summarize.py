@@ -2,7 +2,8 @@
 
     Experiments/.venv/bin/python Experiments/ravl-true-dynamics/summarize.py [RUNS_DIR]
 
-Reads every RUNS_DIR/*/progress.csv (default runs/ravl-true-dynamics) with its config.json.
+Reads RUNS_DIR/DATASET/{ravl,mopo,mobile}[-true]-seedS/progress.csv (default Experiments/runs,
+the store every experiment's run list writes to) with its config.json.
 Final score of a run = mean normalized score of its last 3 evaluations (D4RL reference returns;
 the -orl datasets are this project's own, so scores are not comparable with the paper's).
 Writes results.md (mean ± std over seeds, seeds counted) and q_curves_<dataset>.png beside this
@@ -16,7 +17,8 @@ import sys
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNS = sys.argv[1] if len(sys.argv) > 1 else "runs/ravl-true-dynamics"
+RUNS = sys.argv[1] if len(sys.argv) > 1 else "Experiments/runs"
+NAMES = {f"{algo}{suffix}" for algo in ("ravl", "mopo", "mobile") for suffix in ("", "-true")}
 LAST = 3
 
 
@@ -38,8 +40,12 @@ def mean_std(values):
 
 def main():
     groups = defaultdict(list)   # (dataset, algo, source) -> [(seed, rows)]
-    for name in sorted(os.listdir(RUNS)) if os.path.isdir(RUNS) else []:
-        path = os.path.join(RUNS, name)
+    paths = []
+    for dataset in sorted(os.listdir(RUNS)) if os.path.isdir(RUNS) else []:
+        folder = os.path.join(RUNS, dataset)
+        if os.path.isdir(folder) and dataset != "dynamics":
+            paths += [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.rsplit("-seed", 1)[0] in NAMES]
+    for path in paths:
         if not os.path.exists(os.path.join(path, "progress.csv")):
             continue
         config, rows = read_run(path)
