@@ -97,7 +97,7 @@ struct RAVLPlugInTests {
         #expect(!short.cosineActorSchedule)
         #expect(short.rolloutHorizon == 5 && short.realRatio == 0.05 && short.modelRetainEpochs == 5)
         #expect(MixedSampler(realRatio: short.realRatio).realCount(batchSize: 256, modelCount: 1) == 12)
-        #expect(short.totalSteps == 200_000 && short.rolloutBatchSize == 10_000)
+        #expect(short.totalSteps == 50_000 && short.rolloutBatchSize == 10_000)
         #expect(try short.plugInSettings("ravl", as: RAVLSettings.self)?.eta == 1)
         #expect(short.penaltyFree)
         let paper = try recipe.configuration(dataset: "hopper-medium-v2", preset: .paper)
