@@ -1,3 +1,5 @@
+import MOREC
+
 /// Every algorithm `orl train --algo` knows, and every plug-in module a configuration may name:
 /// the one place that sees all modules.
 public enum AlgorithmRegistry {
@@ -7,12 +9,14 @@ public enum AlgorithmRegistry {
     /// The algorithm modules' recipes, one line each.
     static var moduleRecipes: [any OfflineAlgorithmRecipe] {
         [
+            MORECRecipe(base: .mopo), MORECRecipe(base: .mobile),
         ]
     }
 
     /// The plug-in factories, one per module (``PolicyLearning/OfflinePlugInFactory``).
     public static var plugInFactories: [any OfflinePlugInFactory] {
         [
+            MORECPlugInFactory(),
         ]
     }
 
