@@ -41,7 +41,8 @@ public struct SyntheticExperiment {
     /// One grid point's comparison.
     public struct GridPoint: Codable, Sendable {
         public var temperature: Float, room: Float, action: Float
-        public var trueDelta: Float, mleDelta: Float, rewardDelta: Float
+        /// Δ*, the MLE ensemble's mean Δ, and the centre of the reward's argmax set over Δ (width `plateauWidth`).
+        public var trueDelta: Float, mleDelta: Float, rewardDelta: Float, plateauWidth: Float
         public var rewardAtTrue: Float, rewardAtMLE: Float
         public var inData: Bool
     }
@@ -110,11 +111,14 @@ public struct SyntheticExperiment {
                     let mleDelta = model.elites.map { means[$0 * 3] }.reduce(0, +) / Float(model.elites.count) - t
                     let candidates = Tensor(shape: [deltas.count, 1, 2], scalars: deltas.flatMap { [t + $0, z] })
                     let scores = r.rewards(observations: s, actions: act, candidates: candidates).scalars
-                    let best = scores.indices.max { scores[$0] < scores[$1] }!
+                    // The calibration clamps at E_k, so the maximum is often a plateau: take its centre.
+                    let top = scores.max()!
+                    let plateau = scores.indices.filter { scores[$0] >= top - 1e-6 }
+                    let centre = plateau.map { deltas[$0] }.reduce(0, +) / Float(plateau.count)
                     let pair = r.rewards(observations: s, actions: act,
                                          candidates: Tensor(shape: [2, 1, 2], scalars: [t + trueDelta, z, t + mleDelta, z])).scalars
                     grid.append(GridPoint(temperature: t, room: z, action: a, trueDelta: trueDelta, mleDelta: mleDelta,
-                                          rewardDelta: deltas[best], rewardAtTrue: pair[0], rewardAtMLE: pair[1],
+                                          rewardDelta: centre, plateauWidth: Float(plateau.count) * 0.01, rewardAtTrue: pair[0], rewardAtMLE: pair[1],
                                           inData: t >= lo && t <= hi))
                 }
             }
