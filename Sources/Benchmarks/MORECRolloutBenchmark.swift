@@ -11,10 +11,9 @@ import NeuralNetworks
 ///
 /// Workloads:
 /// - `rollout`: unfiltered, one member evaluated per row.
-/// - `rollout-morec`: the filter with candidates from ``DynamicsModels/DynamicsModel/sampleElites(_:_:samples:rng:)``
-///   (MOREC-MOBILE's path): the chosen member plus the 5 elites, then the reward on 10 candidates.
-/// - `rollout-morec-mopo`: the filter after an all-member step (MOREC-MOPO's path, whose penalty
-///   needs every member): candidates come from the members' statistics at no extra network cost.
+/// - `rollout-morec`: the filter (MOREC-MOBILE's rollout): one all-member step whose elite μ, σ
+///   give the 10 candidates, then the reward on them.
+/// - `rollout-morec-mopo`: the same plus MOPO's penalty on the chosen row (MOREC-MOPO's rollout).
 ///
 /// FLOPs per transition (matmuls, 2·m·n·k): actor 145,920; one member 263,600; one reward
 /// snapshot on one candidate `2·(40·h₁ + h₁·h₂ + h₂)` (40 = 2·17 + 6), times 10 candidates × K.
@@ -51,7 +50,7 @@ public struct MORECRolloutBenchmark: Sendable {
         let reward = 10 * Double(snapshots) * snapshot
         switch workload {
         case "rollout": return actor + member
-        case "rollout-morec": return actor + 6 * member + reward
+        case "rollout-morec": return actor + 7 * member + reward
         default: return actor + 7 * member + reward
         }
     }

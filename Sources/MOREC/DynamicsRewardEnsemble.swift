@@ -63,10 +63,51 @@ public final class DynamicsRewardEnsemble: Module, DynamicsRewardFunction {
     public var actionDimension: Int { features.actionDimension }
     public var range: ClosedRange<Float> { DynamicsRewardCalibration.minimumReward...DynamicsRewardCalibration.maximumReward }
 
+    /// Rows of u evaluated at once: keeps each `[K, rows, hidden]` activation small enough for
+    /// the cache instead of allocating (and page-faulting) tens of megabytes per rollout chunk.
+    public var evaluationBlockRows = 2_048
+
     /// Raw logits of every snapshot on features `u` (`[N, width]`): `[K, N]`.
     public func logits(features u: Tensor) -> Tensor {
-        let n = u.shape[0]
-        return network(Variable(u)).value.reshaped([snapshotCount, n])
+        let n = u.shape[0], k = snapshotCount
+        var result = Tensor(uninitializedShape: [k, n])
+        let weights = network.layers.map { ($0 as! EnsembleLinear).weight.value }
+        let biases = network.layers.map { ($0 as! EnsembleLinear).bias.value }
+        var start = 0
+        while start < n {
+            let end = Swift.min(start + evaluationBlockRows, n)
+            let block = Self.forward(start == 0 && end == n ? u : u.slice(start..<end, axis: 0), weights: weights, biases: biases)
+            let rows = end - start
+            block.withUnsafeBufferPointer { b in
+                result.withUnsafeMutableBufferPointer { r in
+                    for s in 0..<k { (r.baseAddress! + s * n + start).update(from: b.baseAddress! + s * rows, count: rows) }
+                }
+            }
+            start = end
+        }
+        return result
+    }
+
+    /// Tape-free forward of every snapshot on shared rows `x` (`[B, in]`): bias first, then the
+    /// product accumulates onto it, ReLU in place. Returns `[K, B]`.
+    static func forward(_ x: Tensor, weights: [Tensor], biases: [Tensor]) -> Tensor {
+        let rows = x.shape[0], k = weights[0].shape[0]
+        var h = x
+        for l in weights.indices {
+            let out = weights[l].shape[2]
+            var y = Tensor(uninitializedShape: [k, rows, out])
+            biases[l].withUnsafeBufferPointer { b in
+                y.withUnsafeMutableBufferPointer { o in
+                    for s in 0..<k { for r in 0..<rows { (o.baseAddress! + (s * rows + r) * out).update(from: b.baseAddress! + s * out, count: out) } }
+                }
+            }
+            Tensor.parallelGemm(h, weights[l], into: &y, alpha: 1, beta: 1)
+            if l < weights.count - 1 {
+                y.withUnsafeMutableBufferPointer { o in for i in 0..<o.count where o[i] < 0 { o[i] = 0 } }
+            }
+            h = y
+        }
+        return h.reshaped([k, rows])
     }
 
     public func rewards(observations: Tensor, actions: Tensor, candidates: Tensor) -> Tensor {

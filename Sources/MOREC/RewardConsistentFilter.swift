@@ -24,9 +24,9 @@ public enum CandidateSelection: Codable, Sendable, Equatable {
 /// base algorithm's penalty is applied by the rollout after this filter, on the chosen row, with
 /// the members' statistics of the unfiltered prediction, as in the official code.
 ///
-/// When the rollout already asked the model for every member's mean and standard deviation (MOPO's
-/// penalty needs them) and the model is a ``DynamicsModels/DynamicsEnsemble``, the candidates are
-/// drawn from those statistics at no extra network cost; otherwise from
+/// The filter asks the rollout for every member's mean and standard deviation (MOPO's penalty
+/// needs them too); with a ``DynamicsModels/DynamicsEnsemble`` the candidates are drawn from the
+/// elites' statistics at no extra network cost; other models draw them with
 /// ``DynamicsModels/DynamicsModel/sampleElites(_:_:samples:rng:)``.
 ///
 /// ```swift
@@ -73,7 +73,9 @@ public final class RewardConsistentFilter: TransitionFilter {
         self.termination = termination
     }
 
-    public var needsMemberStatistics: Bool { false }
+    /// `true`: the ensemble's one batched all-member forward pass yields the elites' μ and σ for
+    /// the candidates, which costs less than a chosen-member step followed by ``DynamicsModels/DynamicsModel/sampleElites(_:_:samples:rng:)``.
+    public var needsMemberStatistics: Bool { true }
 
     public func filter(observations: Tensor, actions: Tensor, step: inout ModelStep, model: any DynamicsModel,
                        rng: inout RandomGenerator) -> [Bool] {

@@ -35,6 +35,9 @@ extension ORL.MOREC {
         @Option(help: "An agent (final.h5 or checkpoint.h5 of `orl train`) to act in the rollouts; default: uniform random actions.")
         var agent: String?
 
+        @Flag(help: "Take the dataset's own actions at the first rollout step (then the policy's): with --horizon 1, one-step model transitions on in-distribution (s, a).")
+        var dataActions = false
+
         @Option(help: "Rollout start states.")
         var startStates = 200
 
@@ -103,8 +106,8 @@ extension ORL.MOREC {
             let buffer = ReplayBuffer(data.qlearningTransitions())
             var starts = TransitionBatch(batchSize: startStates, observationDimension: o, actionDimension: a)
             buffer.sample(into: &starts, rng: &rng)
-            let policyName: String
-            let policy: (Tensor, inout RandomGenerator) -> Tensor
+            var policyName: String
+            var policy: (Tensor, inout RandomGenerator) -> Tensor
             if let agent {
                 let loaded = try OfflineTrainer.loadAgent(from: agent).agent
                 policyName = "agent " + agent
@@ -112,6 +115,16 @@ extension ORL.MOREC {
             } else {
                 policyName = "uniform random actions"
                 policy = { s, rng in Tensor.uniform([s.shape[0], a], low: -1, high: 1, rng: &rng) }
+            }
+            if dataActions {
+                let first = starts.actions, inner = policy
+                final class Calls { var count = 0 }
+                let calls = Calls()
+                policyName = "dataset actions at step 0, then " + policyName
+                policy = { s, rng in
+                    calls.count += 1
+                    return calls.count == 1 ? first : inner(s, &rng)
+                }
             }
             var settings = MORECSettings(rewardPath: reward)
             settings.selection = selection
