@@ -103,7 +103,7 @@ public final class DynamicsRewardEnsemble: Module, DynamicsRewardFunction {
             }
             Tensor.parallelGemm(h, weights[l], into: &y, alpha: 1, beta: 1)
             if l < weights.count - 1 {
-                y.withUnsafeMutableBufferPointer { o in for i in 0..<o.count where o[i] < 0 { o[i] = 0 } }
+                y.withUnsafeMutableBufferPointer { o in for i in 0..<o.count { o[i] = Swift.max(o[i], 0) } }   // branch-free: vectorizes
             }
             h = y
         }
