@@ -11,6 +11,9 @@ struct AdversarialLearnerState: Codable {
     var snapshotConstants: [[Float]]      // [E_k, L_k]
     var snapshotSteps: [Int]
     var provenance: [String: String]
+    /// Metric sums and counts since the last log row, so a resumed log equals an uninterrupted one.
+    var pendingSums: [String: Double]?
+    var pendingCounts: [String: Int]?
 }
 
 extension AdversarialDynamicsRewardLearner {
@@ -24,7 +27,8 @@ extension AdversarialDynamicsRewardLearner {
         let state = AdversarialLearnerState(configuration: configuration, features: features, step: step, rng: rng,
                                             targetEntropy: targetEntropy,
                                             snapshotConstants: snapshots.map { [$0.expertLogit, $0.learnerLogit] },
-                                            snapshotSteps: snapshots.map(\.step), provenance: provenance)
+                                            snapshotSteps: snapshots.map(\.step), provenance: provenance,
+                                            pendingSums: pending.mapValues(\.sum), pendingCounts: pending.mapValues(\.count))
         try file.root.write(String(decoding: try JSONEncoder().encode(state), as: UTF8.self), at: "morec/learner_state")
         for (i, snapshot) in snapshots.enumerated() {
             for key in snapshot.parameters.keys.sorted() { try file.root.write(snapshot.parameters[key]!, at: "snapshots/\(i)/\(key)") }
@@ -71,6 +75,7 @@ extension AdversarialDynamicsRewardLearner {
         targetEntropy = state.targetEntropy
         provenance = state.provenance
         pending = [:]
+        for (key, sum) in state.pendingSums ?? [:] { pending[key] = (sum, state.pendingCounts?[key] ?? 1) }
         if step > configuration.warmupSteps { generatorOptimizer.learningRate = configuration.adversarialGeneratorLearningRate }
     }
 }
