@@ -81,8 +81,11 @@ public final class MORECPlugIn: OfflinePlugIn {
     private var trimmedLog = false
 
     /// Loads the reward named by `settings`.
+    /// - Parameters:
+    ///   - settings: the plug-in's settings.
+    ///   - dataset: the run's dataset, named in the error's hint when the reward is missing.
     /// - Throws: ``MORECError/missingRewardFile(path:hint:)`` when the path is unset or absent.
-    public init(settings: MORECSettings) throws {
+    public init(settings: MORECSettings, dataset: String? = nil) throws {
         try settings.validate()
         guard let path = settings.rewardPath else {
             throw MORECError.missingRewardFile(path: "(plugIns.morec.rewardPath is not set)",
@@ -92,7 +95,7 @@ public final class MORECPlugIn: OfflinePlugIn {
             reward = try DynamicsRewardEnsemble.load(from: path)
         } catch let error as MORECError {
             if case .missingRewardFile = error {
-                throw MORECError.missingRewardFile(path: path, hint: "Learn it with `orl morec learn-reward --dataset NAME --out \((path as NSString).deletingLastPathComponent)`, or set plugIns.morec.rewardPath.")
+                throw MORECError.missingRewardFile(path: path, hint: "Learn it with `orl morec learn-reward --dataset \(dataset ?? "NAME") --out \((path as NSString).deletingLastPathComponent)`, or set plugIns.morec.rewardPath.")
             }
             throw error
         }
@@ -164,6 +167,6 @@ public struct MORECPlugInFactory: OfflinePlugInFactory {
         guard let settings = try configuration.plugInSettings(key, as: MORECSettings.self) else {
             throw MORECError.invalidSettings("the configuration has no plugIns.morec")
         }
-        return try MORECPlugIn(settings: settings)
+        return try MORECPlugIn(settings: settings, dataset: configuration.dataset)
     }
 }
