@@ -7,6 +7,7 @@ import Foundation
 public enum RewardErrorDiagnosis {
     /// The numbers written to `summary.json`.
     public struct Summary: Codable, Sendable {
+        /// Rollout start states, horizon, and candidates checked against the simulator.
         public var startStates: Int, horizon: Int, candidatesChecked: Int
         /// corr(log MAE, r) over every candidate and over the chosen ones.
         public var correlationCandidates: Double?, correlationChosen: Double?
@@ -16,6 +17,7 @@ public enum RewardErrorDiagnosis {
         public var rewardMean: Double, acceptRate: Double, terminalRate: Double
         /// Per rollout step.
         public var acceptRatePerStep: [Double], terminalRatePerStep: [Double], rowsPerStep: [Int]
+        /// The acting policy and the wall time.
         public var policy: String, seconds: Double
     }
 

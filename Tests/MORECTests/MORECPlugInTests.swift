@@ -22,6 +22,15 @@ struct MORECPlugInTests {
         #expect(MORECRecipe.all.map(\.name) == ["morec-mopo", "morec-mobile"])
     }
 
+    /// A `--config` override of one MOREC key keeps the recipe's other settings.
+    @Test func configOverridesMergeIntoTheRecipeSettings() throws {
+        let base = try MORECRecipe(base: .mopo).configuration(dataset: "halfcheetah-medium-orl", preset: .short)
+        let merged = try base.applying(json: Data(#"{"plugIns": {"morec": {"threshold": 0.5}}}"#.utf8))
+        let settings = try #require(try merged.plugInSettings("morec", as: MORECSettings.self))
+        #expect(settings.threshold == 0.5 && settings.selection == "argmax")
+        #expect(settings.rewardPath == "runs/morec-reward/halfcheetah-medium-orl/reward.h5")
+    }
+
     /// Settings decode with defaults for missing keys; a missing reward file is a clear error.
     @Test func settingsAndMissingRewardErrors() throws {
         let s = try JSONDecoder().decode(MORECSettings.self, from: Data(#"{"selection": "softmax"}"#.utf8))

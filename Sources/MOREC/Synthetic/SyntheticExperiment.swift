@@ -40,17 +40,23 @@ public struct SyntheticExperiment {
 
     /// One grid point's comparison.
     public struct GridPoint: Codable, Sendable {
+        /// The state (T, z) and action a.
         public var temperature: Float, room: Float, action: Float
         /// Δ*, the MLE ensemble's mean Δ, and the centre of the reward's argmax set over Δ (width `plateauWidth`).
         public var trueDelta: Float, mleDelta: Float, rewardDelta: Float, plateauWidth: Float
+        /// r_D at the true and at the MLE mean next state.
         public var rewardAtTrue: Float, rewardAtMLE: Float
+        /// Whether T lies in the data's range.
         public var inData: Bool
     }
 
     /// Everything the experiment measured.
     public struct Results: Codable, Sendable {
+        /// The data's [min, max] T.
         public var dataTemperatureRange: [Float]
+        /// Transitions in the data.
         public var transitions: Int
+        /// Every grid point.
         public var grid: [GridPoint]
         /// Mean |Δ − Δ*| inside and outside the data's T range, for the reward's argmax and the MLE mean.
         public var rewardArgmaxErrorIn: Float, mleErrorIn: Float, rewardArgmaxErrorOut: Float, mleErrorOut: Float
