@@ -13,7 +13,7 @@ extension ORL {
 }
 
 /// Writes one line to standard error.
-func printError(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+func morecStandardError(_ line: String) { FileHandle.standardError.write(Data((line + "\n").utf8)) }
 
 extension ORL.MOREC {
     /// `orl morec learn-reward --dataset NAME --out DIR [--resume]`.
@@ -76,7 +76,7 @@ extension ORL.MOREC {
                 throw ValidationError("\(directory.path) already holds a reward run; pass --resume to continue it or choose another --out.")
             }
             let (path, _) = try DatasetRegistry.standard().resolve(dataset)
-            printError("loading \(path)")
+            morecStandardError("loading \(path)")
             let transitions = try D4RLFile.load(path: path).dynamicsTransitions()
             let learner = try AdversarialDynamicsRewardLearner(configuration: settings, transitions: transitions,
                                                                provenance: ["dataset": dataset, "seed": String(settings.seed)])
@@ -95,7 +95,7 @@ extension ORL.MOREC {
                   "\(settings.warmupSteps) warm-up + \(settings.adversarialSteps) adversarial updates, seed \(settings.seed)")
             try learner.train(stopAfter: stopAfter, checkpoint: { l in
                 try AtomicFile.produce(learnerPath) { try l.saveCheckpoint(to: $0) }
-            }, progress: { printError($0.text) })
+            }, progress: { morecStandardError($0.text) })
             guard learner.step == learner.totalSteps else {
                 try AtomicFile.produce(learnerPath) { try learner.saveCheckpoint(to: $0) }
                 print("stopped at update \(learner.step); continue with --resume")

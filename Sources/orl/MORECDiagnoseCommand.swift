@@ -94,10 +94,10 @@ extension ORL.MOREC {
                                               rewards: transitions.rewards.gather(rows), nextObservations: transitions.nextObservations.gather(rows),
                                               terminals: transitions.terminals.gather(rows))
                 }
-                printError("fitting the dynamics ensemble on \(transitions.count) transitions, at most \(fitEpochs) epochs")
+                morecStandardError("fitting the dynamics ensemble on \(transitions.count) transitions, at most \(fitEpochs) epochs")
                 let saved = BLASRuntime.threads
                 BLASRuntime.threads = 1
-                try fitted.fit(transitions, rng: &modelRNG) { printError(String(format: "dynamics epoch %d  holdout mse %.5f", $0.epoch, $0.holdoutLoss)) }
+                try fitted.fit(transitions, rng: &modelRNG) { morecStandardError(String(format: "dynamics epoch %d  holdout mse %.5f", $0.epoch, $0.holdoutLoss)) }
                 BLASRuntime.threads = saved
                 let file = directory.appendingPathComponent("dynamics.h5").path
                 try AtomicFile.produce(file) { try fitted.save(to: $0) }
@@ -164,7 +164,7 @@ extension ORL.MOREC {
             let saved = BLASRuntime.threads
             BLASRuntime.threads = 1
             defer { BLASRuntime.threads = saved }
-            let results = try experiment.run { printError($0) }
+            let results = try experiment.run { morecStandardError($0) }
             let directory = URL(fileURLWithPath: out)
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
