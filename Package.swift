@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
                                                   "DynamicsModels", "PolicyLearning", "MOREC", "RAVL", "LipschitzCritics"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
-                                                   "DynamicsModels", "PolicyLearning", "CArmadillo"]),
+                                                   "DynamicsModels", "PolicyLearning", "MOREC", "CArmadillo"]),
         .executableTarget(
             name: "orl",
             dependencies: [

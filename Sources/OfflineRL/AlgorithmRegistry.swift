@@ -1,3 +1,5 @@
+import MOREC
+
 /// Every algorithm `orl train --algo` knows, and every plug-in module a configuration may name:
 /// the one place that sees all modules.
 public enum AlgorithmRegistry {
@@ -9,6 +11,7 @@ public enum AlgorithmRegistry {
         [
             LipschitzMOPORecipe(),
             RAVLRecipe(),
+            MORECRecipe(base: .mopo), MORECRecipe(base: .mobile),
         ]
     }
 
@@ -17,6 +20,7 @@ public enum AlgorithmRegistry {
         [
             LipschitzPlugInFactory(),
             RAVLPlugInFactory(), EdgeOfReachPlugInFactory(),
+            MORECPlugInFactory(),
         ]
     }
 

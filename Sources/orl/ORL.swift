@@ -9,6 +9,6 @@ struct ORL: ParsableCommand {
         abstract: "Offline model-based reinforcement learning in Swift.",
         version: OfflineRLVersion.string,
         subcommands: [Demo.self, Train.self, Evaluate.self, SAC.self, Dataset.self, Bench.self,
-                      RAVLCommand.self]
+                      MOREC.self, RAVLCommand.self]
     )
 }

@@ -23,15 +23,25 @@ extension ORL.Bench {
         @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
         var blasThreading = false
 
+        @Option(help: "Also time a filtered rollout and its ratio to the unfiltered one: morec (MOREC's reward-consistent filter).")
+        var filter: String?
+
         @OptionGroup var output: BenchOutputOptions
 
         func validate() throws {
             guard startStates > 0 else { throw ValidationError("--start-states must be positive, got \(startStates).") }
             guard horizon > 0 else { throw ValidationError("--horizon must be positive, got \(horizon).") }
             guard chunkSize > 0 else { throw ValidationError("--chunk-size must be positive, got \(chunkSize).") }
+            if let filter, filter != "morec" { throw ValidationError("--filter: unknown filter '\(filter)'; known: morec.") }
         }
 
         func run() throws {
+            if filter == "morec" {
+                var benchmark = MORECRolloutBenchmark(rounds: output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
+                benchmark.includeMOPO = !noMopo
+                output.print(benchmark.run())
+                return
+            }
             var benchmark = RolloutBenchmark(rounds: output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
             benchmark.parallel = !blasThreading
             benchmark.includeMOPO = !noMopo

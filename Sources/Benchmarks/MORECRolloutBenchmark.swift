@@ -1,0 +1,116 @@
+import DynamicsModels
+import LinearAlgebra
+import MOREC
+import NeuralNetworks
+
+/// `orl bench rollout --filter morec`: the rollout workload of ``RolloutBenchmark`` (50,000 start
+/// states × 5 steps, 7-member 4×200 ensemble, 2×256 actor, HalfCheetah widths) with MOREC's
+/// transition filter, and the unfiltered rollout timed in the same run for the ratio
+/// (research/morec.md §3.1: 5 elites × 2 samples = 10 candidates per state, each scored by a
+/// K-snapshot dynamics reward).
+///
+/// Workloads:
+/// - `rollout`: unfiltered, one member evaluated per row.
+/// - `rollout-morec`: the filter (MOREC-MOBILE's rollout): one all-member step whose elite μ, σ
+///   give the 10 candidates, then the reward on them.
+/// - `rollout-morec-mopo`: the same plus MOPO's penalty on the chosen row (MOREC-MOPO's rollout).
+///
+/// FLOPs per transition (matmuls, 2·m·n·k): actor 145,920; one member 263,600; one reward
+/// snapshot on one candidate `2·(40·h₁ + h₁·h₂ + h₂)` (40 = 2·17 + 6), times 10 candidates × K.
+public struct MORECRolloutBenchmark: Sendable {
+    /// Timed rounds (median reported).
+    public var rounds: Int
+    /// Start states per rollout.
+    public var startStates: Int
+    /// Steps per rollout.
+    public var horizon: Int
+    /// Start states per chunk.
+    public var chunkSize: Int
+    /// Snapshots in the reward ensemble and their hidden widths (the learner's defaults: 10 × [64, 64]).
+    public var snapshots = 10, hiddenSizes = [64, 64]
+    /// Also time the MOPO-path variant.
+    public var includeMOPO = true
+
+    /// Creates the benchmark.
+    public init(rounds: Int = 3, startStates: Int = 50_000, horizon: Int = 5, chunkSize: Int = 2_000) {
+        self.rounds = rounds
+        self.startStates = startStates
+        self.horizon = horizon
+        self.chunkSize = chunkSize
+    }
+
+    /// Matmul FLOPs per transition of each workload.
+    public func flopPerTransition(_ workload: String) -> Double {
+        let actorFlop: Int = 2 * (17 * 256 + 256 * 256 + 256 * 12)
+        let memberFlop: Int = 2 * (23 * 200 + 3 * 200 * 200 + 200 * 36)
+        let actor = Double(actorFlop), member = Double(memberFlop)
+        let sizes = [40] + hiddenSizes + [1]
+        var snapshot = 0.0
+        for i in 0..<(sizes.count - 1) { snapshot += 2.0 * Double(sizes[i] * sizes[i + 1]) }
+        let reward = 10 * Double(snapshots) * snapshot
+        switch workload {
+        case "rollout": return actor + member
+        case "rollout-morec": return actor + 7 * member + reward
+        default: return actor + 7 * member + reward
+        }
+    }
+
+    /// Runs warm-up and the timed rounds.
+    public func run() -> [BenchmarkResult] {
+        BLASRuntime.ensureFastPath()
+        let savedThreads = BLASRuntime.threads
+        BLASRuntime.threads = 1
+        defer { BLASRuntime.threads = savedThreads }
+        var rng = RandomGenerator(seed: 31)
+        let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6, termination: .halfCheetah, rng: &rng)
+        let actor = MLP([17, 256, 256, 12], activation: .relu, rng: &rng)
+        actor.freeze()
+        let policy: (Tensor, inout RandomGenerator) -> Tensor = { states, rng in
+            let out = actor(Variable(states)).value
+            let mean = out.slice(0..<6, axis: 1), logStd = out.slice(6..<12, axis: 1).clamped(min: -5, max: 2)
+            return (mean + logStd.exp() * Tensor.normal(mean.shape, rng: &rng)).tanh()
+        }
+        let features = try! DynamicsRewardFeatures(observationLow: [Float](repeating: -3, count: 17), observationHigh: [Float](repeating: 3, count: 17),
+                                                   actionLow: [Float](repeating: -1, count: 6), actionHigh: [Float](repeating: 1, count: 6))
+        let parts = (0..<snapshots).map { k -> DiscriminatorSnapshot in
+            let net = MLP([40] + hiddenSizes + [1], activation: .relu, members: 1, rng: &rng)
+            return DiscriminatorSnapshot(parameters: net.parameterValues(), expertLogit: 1, learnerLogit: -1, step: k)
+        }
+        let reward = DynamicsRewardEnsemble(features: features, hiddenSizes: hiddenSizes, snapshots: parts)
+        let filter = RewardConsistentFilter(reward: reward)
+        let starts = Tensor.normal([startStates, 17], rng: &rng)
+        let rollout = ModelRollout(horizon: horizon, chunkSize: chunkSize)
+        var buffer = ModelRollout.makeModelBuffer(rolloutBatchSize: startStates, horizon: horizon, retainEpochs: 1,
+                                                  observationDimension: 17, actionDimension: 6)
+        var added = [0, 0, 0]
+        var peak = PeakGemm(rng: &rng)
+        var names = ["rollout", "rollout-morec"]
+        var workloads: [() -> Void] = [{ peak.call() }, {
+            added[0] = rollout.run(model: model, startObservations: starts, policy: policy, into: &buffer, rng: &rng).transitionsAdded
+        }, {
+            added[1] = rollout.run(model: model, startObservations: starts, policy: policy, filter: filter, into: &buffer, rng: &rng).transitionsAdded
+        }]
+        if includeMOPO {
+            names.append("rollout-morec-mopo")
+            workloads.append {
+                added[2] = rollout.run(model: model, startObservations: starts, policy: policy, filter: filter,
+                                       penalty: MOPOPenalty(coefficient: 1), into: &buffer, rng: &rng).transitionsAdded
+            }
+        }
+        let ms = Timing.interleavedMedians(rounds: rounds, calls: [3] + [Int](repeating: 1, count: workloads.count - 1), workloads)
+        let peakGflops = PeakGemm.gflops(millisecondsPerCall: ms[0])
+        let unfilteredRate = Double(added[0]) / (ms[1] / 1000)
+        return names.indices.map { i in
+            let rate = Double(added[i]) / (ms[i + 1] / 1000)
+            let extra: [String: JSONValue] = [
+                "kernel": .string(BLASRuntime.coreName), "workers": .number(Double(ParallelGemm.workers)),
+                "chunk_size": .number(Double(chunkSize)), "start_states": .number(Double(startStates)), "horizon": .number(Double(horizon)),
+                "transitions": .number(Double(added[i])), "transitions_per_s": .number(rate),
+                "throughput_ratio_to_unfiltered": .number(rate / unfilteredRate),
+                "candidates": .number(i == 0 ? 1 : 10), "reward_snapshots": .number(Double(i == 0 ? 0 : snapshots)),
+            ]
+            return BenchmarkResult(workload: names[i], medianMs: ms[i + 1], gflop: Double(added[i]) * flopPerTransition(names[i]) / 1e9,
+                                   peakGflops: peakGflops, extra: extra)
+        }
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TestSupport
+import MOREC
+
+@Suite("MOREC plug-in and recipes", .serialized)
+struct MORECPlugInTests {
+    /// The per-task settings of research/morec.md §4.3/§4.4 land in the configuration.
+    @Test func recipesCarryThePerTaskSettings() throws {
+        let mopo = try MORECRecipe(base: .mopo).configuration(dataset: "hopper-medium-orl", preset: .short)
+        #expect(mopo.displayName == "morec-mopo" && mopo.algorithm == .mopo)
+        #expect(mopo.mopo.penaltyCoefficient == 15 && mopo.rolloutHorizon == 100 && mopo.rolloutBatchSize == 2_000)
+        #expect(mopo.totalSteps == 200_000 && mopo.modelRetainEpochs == 5 && mopo.realRatio == 0.05)
+        let settings = try #require(try mopo.plugInSettings("morec", as: MORECSettings.self))
+        #expect(settings.selection == "softmax" && settings.threshold == 0.6 && settings.samplesPerElite == 2)
+        #expect(settings.rewardPath == "runs/morec-reward/hopper-medium-orl/reward.h5")
+        let mobile = try MORECRecipe(base: .mobile).configuration(dataset: "halfcheetah-medium-expert-v2", preset: .paper)
+        #expect(mobile.mobile.penaltyCoefficient == 1 && mobile.realRatio == 0.5 && mobile.sac.automaticEntropyTuning)
+        #expect(mobile.mobile.samples == 10 && !mobile.mobile.deterministicBackup)
+        let hopper = try MORECRecipe(base: .mobile).configuration(dataset: "hopper-medium-v2", preset: .paper)
+        #expect(hopper.sac.automaticEntropyTuning)     // MOBILE's own table fixes α = 0.2 here; MOREC's does not
+        #expect(MORECRecipe.all.map(\.name) == ["morec-mopo", "morec-mobile"])
+    }
+
+    /// A `--config` override of one MOREC key keeps the recipe's other settings.
+    @Test func configOverridesMergeIntoTheRecipeSettings() throws {
+        let base = try MORECRecipe(base: .mopo).configuration(dataset: "halfcheetah-medium-orl", preset: .short)
+        let merged = try base.applying(json: Data(#"{"plugIns": {"morec": {"threshold": 0.5}}}"#.utf8))
+        let settings = try #require(try merged.plugInSettings("morec", as: MORECSettings.self))
+        #expect(settings.threshold == 0.5 && settings.selection == "argmax")
+        #expect(settings.rewardPath == "runs/morec-reward/halfcheetah-medium-orl/reward.h5")
+    }
+
+    /// Settings decode with defaults for missing keys; a missing reward file is a clear error.
+    @Test func settingsAndMissingRewardErrors() throws {
+        let s = try JSONDecoder().decode(MORECSettings.self, from: Data(#"{"selection": "softmax"}"#.utf8))
+        #expect(try s.candidateSelection() == .softmax(temperature: 0.1) && s.threshold == 0.6 && s.rewardPath == nil)
+        #expect(throws: MORECError.self) { try MORECSettings(rewardPath: "x").with(selection: "best").validate() }
+        do {
+            _ = try MORECPlugIn(settings: MORECSettings(rewardPath: "/nonexistent/reward.h5"))
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("/nonexistent/reward.h5") && "\(error)".contains("learn-reward"), "\(error)")
+        }
+        #expect(throws: MORECError.self) { _ = try MORECPlugIn(settings: MORECSettings()) }
+    }
+
+    /// End to end on a point-mass dataset: learn a reward, train morec-mopo for 200 updates; the
+    /// filter runs and its diagnostics reach the evaluation rows.
+    @Test func trainsWithTheFilterInstalled() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let dataPath = dir.path("pointmass.hdf5")
+        try PointMassData.write(to: dataPath)
+        let data = try D4RLFile.load(path: dataPath).dynamicsTransitions()
+        var learning = LinearSystem.configuration
+        learning.warmupSteps = 100
+        learning.adversarialSteps = 200
+        let learner = try AdversarialDynamicsRewardLearner(configuration: learning, transitions: data)
+        try learner.train(stopAfter: nil, progress: nil)
+        try learner.reward().save(to: dir.path("reward.h5"))
+
+        var c = try MORECRecipe(base: .mopo).configuration(dataset: dataPath, preset: .short)
+        c.preset = "test"
+        c.totalSteps = 200
+        c.stepsPerEpoch = 100
+        c.rolloutInterval = 100
+        c.rolloutBatchSize = 50
+        c.rolloutHorizon = 5
+        c.modelRetainEpochs = 2
+        c.evaluationInterval = 100
+        c.checkpointInterval = 200
+        c.evaluationEpisodes = 1
+        c.maxEpisodeSteps = 20
+        c.sac.hiddenSizes = [16, 16]
+        c.sac.batchSize = 32
+        c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [16, 16], members: 3, elites: 2, weightDecays: [2.5e-5, 5e-5, 1e-4], maxEpochs: 2)
+        var settings = try #require(try c.plugInSettings("morec", as: MORECSettings.self))
+        settings.rewardPath = dir.path("reward.h5")
+        try c.setPlugInSettings("morec", settings)
+        let plugIns = try c.makePlugIns([MORECPlugInFactory()])
+        let trainer = try OfflineTrainer(configuration: c, directory: dir.url.appendingPathComponent("run"), resume: false, plugIns: plugIns)
+        #expect(trainer.filter is RewardConsistentFilter)
+        try trainer.run()
+        let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("run"))
+        #expect(rows.count == 2)
+        let accept = try #require(rows.last?["morec_accept_rate"])
+        #expect((0...1).contains(accept))
+        #expect(rows.last?["morec_reward_mean"].map { (0.31...1.32).contains($0) } == true)
+        #expect(FileManager.default.fileExists(atPath: dir.path("run/morec-rollout-steps.jsonl")))
+    }
+}
+
+extension MORECSettings {
+    func with(selection: String) -> MORECSettings {
+        var s = self
+        s.selection = selection
+        return s
+    }
+}
+
+/// A point-mass dataset in D4RL layout (uniformly random actions), as the trainer tests write one.
+enum PointMassData {
+    static func write(to path: String, episodes: Int = 20, seed: UInt64 = 11) throws {
+        var env = try makeEnvironment(named: "pointmass", maxEpisodeSteps: 20)
+        var rng = RandomGenerator(seed: seed)
+        var observation = [Float](repeating: 0, count: 2), next = observation
+        var s = [Float](), a = [Float](), r = [Float](), s2 = [Float](), terminals = [Bool](), timeouts = [Bool]()
+        for episode in 0..<episodes {
+            env.reset(seed: seed &+ UInt64(episode), into: &observation)
+            while true {
+                let action = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
+                let outcome = env.step(action, into: &next)
+                s += observation; a += action; r.append(Float(outcome.reward)); s2 += next
+                terminals.append(outcome.terminated)
+                timeouts.append(outcome.truncated && !outcome.terminated)
+                observation = next
+                if outcome.terminated || outcome.truncated { break }
+            }
+        }
+        let n = r.count
+        let dataset = try OfflineDataset(source: "pointmass test data", observations: Tensor(shape: [n, 2], scalars: s),
+                                         actions: Tensor(shape: [n, 2], scalars: a), rewards: Tensor(r), terminals: terminals,
+                                         timeouts: timeouts, nextObservations: Tensor(shape: [n, 2], scalars: s2))
+        try D4RLFile.write(dataset, to: path, metadata: ["environment": "pointmass"])
+    }
+}

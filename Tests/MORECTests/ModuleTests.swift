@@ -1,9 +1,0 @@
-import Testing
-import MOREC
-
-/// Placeholder until the module's own tests land: the module re-exports the trainer it plugs into.
-@Suite struct MORECModuleTests {
-    @Test func reExportsTheSharedTrainer() {
-        #expect(BaseAlgorithmRecipe.all.map(\.name) == ["mopo", "mobile", "mbpo"])
-    }
-}
