@@ -1,12 +1,12 @@
 #!/bin/bash
-# Runs the `orl train` commands of one or more run lists (runs.txt files), one after another,
+# Runs the `orl` commands (train, morec learn-reward) of one or more run lists (runs.txt files), one after another,
 # from the repository root. A run whose directory holds final.h5 is skipped; one with a
 # checkpoint is resumed. Safe to kill and restart at any time: finished work is never redone.
 #
 #   Experiments/run-queue.sh Experiments/mopo-mobile/runs.txt [more lists...]
 #
 # ORL: the orl binary (default .build/release/orl; build it with `swift build -c release --product orl`).
-# Lines are `orl train ... --out DIR ...`; blank lines and lines starting with # are ignored.
+# Lines are `orl SUBCOMMAND ... --out DIR ...`; blank lines and lines starting with # are ignored.
 set -u
 cd "$(dirname "$0")/.."
 ORL=${ORL:-.build/release/orl}
@@ -15,8 +15,10 @@ for list in "$@"; do
   grep -v '^\s*\(#\|$\)' "$list" | while IFS= read -r line; do
     out=$(sed -n 's/.*--out \([^ ]*\).*/\1/p' <<<"$line")
     [ -n "$out" ] || { echo "skipping a line without --out: $line" >&2; continue; }
-    if [ -f "$out/final.h5" ]; then echo "done:    $out"; continue; fi
-    resume=""; [ -f "$out/checkpoint.h5" ] || [ -f "$out/dynamics.h5" ] && resume="--resume"
+    # Finished: an agent (orl train) or a dynamics reward (orl morec learn-reward).
+    if [ -f "$out/final.h5" ] || [ -f "$out/reward.h5" ]; then echo "done:    $out"; continue; fi
+    resume=""
+    for f in checkpoint.h5 dynamics.h5 learner.h5; do [ -f "$out/$f" ] && resume="--resume"; done
     mkdir -p "$out"
     echo "running: $out $resume"
     # shellcheck disable=SC2086

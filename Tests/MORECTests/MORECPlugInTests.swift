@@ -10,7 +10,7 @@ struct MORECPlugInTests {
         let mopo = try MORECRecipe(base: .mopo).configuration(dataset: "hopper-medium-orl", preset: .short)
         #expect(mopo.displayName == "morec-mopo" && mopo.algorithm == .mopo)
         #expect(mopo.mopo.penaltyCoefficient == 15 && mopo.rolloutHorizon == 100 && mopo.rolloutBatchSize == 2_000)
-        #expect(mopo.totalSteps == 200_000 && mopo.modelRetainEpochs == 5 && mopo.realRatio == 0.05)
+        #expect(mopo.totalSteps == 50_000 && mopo.modelRetainEpochs == 5 && mopo.realRatio == 0.05)
         let settings = try #require(try mopo.plugInSettings("morec", as: MORECSettings.self))
         #expect(settings.selection == "softmax" && settings.threshold == 0.6 && settings.samplesPerElite == 2)
         #expect(settings.rewardPath == "runs/morec-reward/hopper-medium-orl/reward.h5")
