@@ -66,15 +66,16 @@ let package = Package(
 
         // MARK: Unit test bundles
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
+        .target(name: "OfflineTestSupport", dependencies: ["PolicyLearning"], path: "Tests/OfflineTestSupport"),
         .testTarget(name: "LinearAlgebraTests", dependencies: ["TestSupport", "LinearAlgebra", "CArmadillo", "Benchmarks"]),
         .testTarget(name: "NeuralNetworksTests", dependencies: ["TestSupport", "NeuralNetworks", "Benchmarks"]),
         .testTarget(name: "OfflineDataTests", dependencies: ["TestSupport", "OfflineData", "HDF5", "Benchmarks"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["TestSupport", "Environments", "Benchmarks"]),
         .testTarget(name: "DynamicsModelsTests", dependencies: ["TestSupport", "DynamicsModels", "Benchmarks"]),
-        .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "PolicyLearning", "Benchmarks"]),
-        .testTarget(name: "MORECTests", dependencies: ["TestSupport", "MOREC"]),
-        .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "RAVL"]),
-        .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "LipschitzCritics"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "OfflineTestSupport", "PolicyLearning", "Benchmarks"]),
+        .testTarget(name: "MORECTests", dependencies: ["TestSupport", "OfflineTestSupport", "MOREC"]),
+        .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "OfflineTestSupport", "RAVL"]),
+        .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
     ],
     cxxLanguageStandard: .cxx17
 )

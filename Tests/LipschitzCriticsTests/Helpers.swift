@@ -1,5 +1,6 @@
 import Foundation
 import LipschitzCritics
+@_exported import OfflineTestSupport
 
 /// Shared fixtures of the Lipschitz-critics tests.
 enum Fixture {
@@ -39,30 +40,5 @@ enum Fixture {
     /// The worst |a − n| / (atol + rtol·|n|) over paired entries (≤ 1 passes).
     static func worstError(_ analytic: [Float], _ numeric: [Double], rtol: Double = 1e-2, atol: Double = 2e-3) -> Double {
         zip(analytic, numeric).map { Swift.abs(Double($0) - $1) / (atol + rtol * Swift.abs($1)) }.max() ?? 0
-    }
-
-    /// A point-mass dataset of 30 random-action 20-step episodes in D4RL layout (`metadata/environment = pointmass`).
-    static func writePointMassDataset(to path: String, episodes: Int = 30, seed: UInt64 = 11) throws {
-        var env = try makeEnvironment(named: "pointmass", maxEpisodeSteps: 20)
-        var rng = RandomGenerator(seed: seed)
-        var observation = [Float](repeating: 0, count: 2), next = observation
-        var s = [Float](), a = [Float](), r = [Float](), s2 = [Float](), terminals = [Bool](), timeouts = [Bool]()
-        for episode in 0..<episodes {
-            env.reset(seed: seed &+ UInt64(episode), into: &observation)
-            while true {
-                let action = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
-                let outcome = env.step(action, into: &next)
-                s += observation; a += action; r.append(Float(outcome.reward)); s2 += next
-                terminals.append(outcome.terminated)
-                timeouts.append(outcome.truncated && !outcome.terminated)
-                observation = next
-                if outcome.terminated || outcome.truncated { break }
-            }
-        }
-        let n = r.count
-        let dataset = try OfflineDataset(source: "pointmass test data", observations: Tensor(shape: [n, 2], scalars: s),
-                                         actions: Tensor(shape: [n, 2], scalars: a), rewards: Tensor(r), terminals: terminals,
-                                         timeouts: timeouts, nextObservations: Tensor(shape: [n, 2], scalars: s2))
-        try D4RLFile.write(dataset, to: path, metadata: ["environment": "pointmass"])
     }
 }

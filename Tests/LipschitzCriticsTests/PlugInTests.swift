@@ -71,7 +71,7 @@ struct PlugInTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
-        try Fixture.writePointMassDataset(to: data)
+        try OfflineFixtures.writePointMassDataset(to: data)
         var plain = Self.tinyConfiguration(dataset: data)
         plain.totalSteps = 200
         var diagnosed = plain
@@ -118,7 +118,7 @@ struct PlugInTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
-        try Fixture.writePointMassDataset(to: data)
+        try OfflineFixtures.writePointMassDataset(to: data)
         var c = Self.tinyConfiguration(dataset: data)
         c.sac.critics = 10
         let settings = LipschitzSettings(spectralNorm: CriticSpectralNormalization(scale: 2),

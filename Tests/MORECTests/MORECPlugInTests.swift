@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import MOREC
+import OfflineTestSupport
 
 @Suite("MOREC plug-in and recipes", .serialized)
 struct MORECPlugInTests {
@@ -51,7 +52,7 @@ struct MORECPlugInTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let dataPath = dir.path("pointmass.hdf5")
-        try PointMassData.write(to: dataPath)
+        try OfflineFixtures.writePointMassDataset(to: dataPath, episodes: 20)
         let data = try D4RLFile.load(path: dataPath).dynamicsTransitions()
         var learning = LinearSystem.configuration
         learning.warmupSteps = 100
@@ -96,32 +97,5 @@ extension MORECSettings {
         var s = self
         s.selection = selection
         return s
-    }
-}
-
-/// A point-mass dataset in D4RL layout (uniformly random actions), as the trainer tests write one.
-enum PointMassData {
-    static func write(to path: String, episodes: Int = 20, seed: UInt64 = 11) throws {
-        var env = try makeEnvironment(named: "pointmass", maxEpisodeSteps: 20)
-        var rng = RandomGenerator(seed: seed)
-        var observation = [Float](repeating: 0, count: 2), next = observation
-        var s = [Float](), a = [Float](), r = [Float](), s2 = [Float](), terminals = [Bool](), timeouts = [Bool]()
-        for episode in 0..<episodes {
-            env.reset(seed: seed &+ UInt64(episode), into: &observation)
-            while true {
-                let action = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
-                let outcome = env.step(action, into: &next)
-                s += observation; a += action; r.append(Float(outcome.reward)); s2 += next
-                terminals.append(outcome.terminated)
-                timeouts.append(outcome.truncated && !outcome.terminated)
-                observation = next
-                if outcome.terminated || outcome.truncated { break }
-            }
-        }
-        let n = r.count
-        let dataset = try OfflineDataset(source: "pointmass test data", observations: Tensor(shape: [n, 2], scalars: s),
-                                         actions: Tensor(shape: [n, 2], scalars: a), rewards: Tensor(r), terminals: terminals,
-                                         timeouts: timeouts, nextObservations: Tensor(shape: [n, 2], scalars: s2))
-        try D4RLFile.write(dataset, to: path, metadata: ["environment": "pointmass"])
     }
 }

@@ -137,7 +137,7 @@ struct OfflineExtensionTests {
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
         try OfflineFixtures.writePointMassDataset(to: data, episodes: 10)
-        var config = OfflineFixtures.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 200)
+        var config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 200)
         config = try config.applying(json: Data(#"{"name": "probe-mopo", "plugIns": {"probe": {"level": 2}}}"#.utf8))
         #expect(try config.plugInSettings("probe", as: ProbeSettings.self) == ProbeSettings(level: 2))
         #expect(config.displayName == "probe-mopo")

@@ -1,34 +1,9 @@
 import Foundation
 import PolicyLearning
+@_exported import OfflineTestSupport
 
 /// Small datasets and configurations for the offline-trainer tests.
-enum OfflineFixtures {
-    /// A point-mass dataset of `episodes` 20-step episodes with uniformly random actions, written
-    /// in D4RL layout to `path` with `metadata/environment = pointmass`.
-    static func writePointMassDataset(to path: String, episodes: Int = 30, seed: UInt64 = 11) throws {
-        var env = try makeEnvironment(named: "pointmass", maxEpisodeSteps: 20)
-        var rng = RandomGenerator(seed: seed)
-        var observation = [Float](repeating: 0, count: 2), next = observation
-        var s = [Float](), a = [Float](), r = [Float](), s2 = [Float](), terminals = [Bool](), timeouts = [Bool]()
-        for episode in 0..<episodes {
-            env.reset(seed: seed &+ UInt64(episode), into: &observation)
-            while true {
-                let action = [rng.uniform(-1, 1), rng.uniform(-1, 1)]
-                let outcome = env.step(action, into: &next)
-                s += observation; a += action; r.append(Float(outcome.reward)); s2 += next
-                terminals.append(outcome.terminated)
-                timeouts.append(outcome.truncated && !outcome.terminated)
-                observation = next
-                if outcome.terminated || outcome.truncated { break }
-            }
-        }
-        let n = r.count
-        let dataset = try OfflineDataset(source: "pointmass test data", observations: Tensor(shape: [n, 2], scalars: s),
-                                         actions: Tensor(shape: [n, 2], scalars: a), rewards: Tensor(r), terminals: terminals,
-                                         timeouts: timeouts, nextObservations: Tensor(shape: [n, 2], scalars: s2))
-        try D4RLFile.write(dataset, to: path, metadata: ["environment": "pointmass"])
-    }
-
+enum OfflineConfigurations {
     /// A run small enough for a unit test: tiny networks, 3-member model, 100-step epochs.
     static func tinyConfiguration(algorithm: OfflineAlgorithm, dataset: String, steps: Int) -> OfflineTrainingConfiguration {
         var c = OfflineTrainingConfiguration(algorithm: algorithm, dataset: dataset, preset: .short)

@@ -14,7 +14,7 @@ struct OfflineTrainerTests {
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
         try OfflineFixtures.writePointMassDataset(to: data)
-        let config = OfflineFixtures.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 600)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 600)
 
         let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
         #expect(full.dynamicsFit != nil)
@@ -86,7 +86,7 @@ struct OfflineTrainerTests {
         let path = dir.path("hopper-random-test.hdf5")
         try D4RLFile.write(dataset, to: path, metadata: ["environment": "hopper"])
 
-        var config = OfflineFixtures.tinyConfiguration(algorithm: .mobile, dataset: path, steps: 200)
+        var config = OfflineConfigurations.tinyConfiguration(algorithm: .mobile, dataset: path, steps: 200)
         config.maxEpisodeSteps = 1000
         let trainer = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("run"), resume: false)
         #expect(trainer.agent.targetAdjustment is BellmanInconsistencyPenalty)
@@ -139,7 +139,7 @@ struct OfflineTrainerTests {
     @Test func unknownDatasetsListTheClosestNames() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let config = OfflineFixtures.tinyConfiguration(algorithm: .mopo, dataset: "hoper-medium-v2", steps: 10)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: "hoper-medium-v2", steps: 10)
         do {
             _ = try OfflineTrainer(configuration: config, directory: dir.url, resume: false)
             Issue.record("expected an unknown-dataset error")

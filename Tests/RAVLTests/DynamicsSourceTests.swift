@@ -61,7 +61,7 @@ struct DynamicsSourceTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let data = dir.path("hopper.hdf5")
-        try RAVLFixtures.writeRandomDataset(environment: "hopper", to: data, episodes: 12, steps: 40)
+        try OfflineFixtures.writeRandomDataset(environment: "hopper", to: data, episodes: 12, steps: 40)
         var config = RAVLFixtures.tinyConfiguration(dataset: data, steps: 100)
         config.maxEpisodeSteps = 10
         let oracle = try TrueDynamics(named: "hopper")

@@ -1,35 +1,9 @@
 import Foundation
 import RAVL
+@_exported import OfflineTestSupport
 
 /// Small datasets and configurations for the RAVL tests.
 enum RAVLFixtures {
-    /// `episodes` episodes of `steps` uniformly random actions in task `environment`, written in
-    /// D4RL layout with `metadata/environment`.
-    static func writeRandomDataset(environment: String, to path: String, episodes: Int, steps: Int, seed: UInt64 = 11) throws {
-        var env = try makeEnvironment(named: environment, maxEpisodeSteps: steps)
-        let o = env.observationSpec.dimension, a = env.actionSpec.dimension
-        var rng = RandomGenerator(seed: seed)
-        var observation = [Float](repeating: 0, count: o), next = observation
-        var s = [Float](), u = [Float](), r = [Float](), s2 = [Float](), terminals = [Bool](), timeouts = [Bool]()
-        for episode in 0..<episodes {
-            env.reset(seed: seed &+ UInt64(episode), into: &observation)
-            while true {
-                let action = (0..<a).map { _ in rng.uniform(-1, 1) }
-                let outcome = env.step(action, into: &next)
-                s += observation; u += action; r.append(Float(outcome.reward)); s2 += next
-                terminals.append(outcome.terminated)
-                timeouts.append(outcome.truncated && !outcome.terminated)
-                observation = next
-                if outcome.terminated || outcome.truncated { break }
-            }
-        }
-        let n = r.count
-        let dataset = try OfflineDataset(source: "\(environment) random test data", observations: Tensor(shape: [n, o], scalars: s),
-                                         actions: Tensor(shape: [n, a], scalars: u), rewards: Tensor(r), terminals: terminals,
-                                         timeouts: timeouts, nextObservations: Tensor(shape: [n, o], scalars: s2))
-        try D4RLFile.write(dataset, to: path, metadata: ["environment": environment])
-    }
-
     /// A run small enough for a unit test: MBPO base, tiny networks, 100-step epochs.
     static func tinyConfiguration(dataset: String, steps: Int, critics: Int = 2) -> OfflineTrainingConfiguration {
         var c = OfflineTrainingConfiguration(algorithm: .mbpo, dataset: dataset, preset: .short)

@@ -22,7 +22,7 @@ struct RAVLPlugInTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
-        try RAVLFixtures.writeRandomDataset(environment: "pointmass", to: data, episodes: 10, steps: 20)
+        try OfflineFixtures.writeRandomDataset(environment: "pointmass", to: data, episodes: 10, steps: 20)
         let config = RAVLFixtures.tinyConfiguration(dataset: data, steps: 300)
 
         let (plain, plainLog) = try Self.train(config, in: dir, name: "plain", plugIns: [])
