@@ -6,7 +6,7 @@ public struct DynamicsEpochReport: Sendable {
     /// 1-based epoch number.
     public var epoch: Int
     /// Mean training loss over the epoch's mini-batches (NLL summed over members + bound term +
-    /// weight decay; MSE for the deterministic model).
+    /// weight decay unless decoupled; MSE for the deterministic model).
     public var trainLoss: Double
     /// This epoch's holdout MSE of each member's mean, `[E]`.
     public var holdoutMeanSquaredErrors: [Float]
@@ -194,8 +194,9 @@ extension DynamicsEnsemble {
         return total / Double(max(batches, 1))
     }
 
-    /// One Adam step on a mini-batch with each member's own rows: normalised inputs `[E, b, obs + act]`
-    /// and targets `[E, b, obs + 1]`. Returns the loss before the step.
+    /// One optimizer step (Adam, or AdamW under decoupled decay) on a mini-batch with each member's
+    /// own rows: normalised inputs `[E, b, obs + act]` and targets `[E, b, obs + 1]`. Returns the
+    /// loss before the step.
     @discardableResult
     public func trainStep(inputs: Tensor, targets: Tensor) -> Float {
         let d = targetDimension
@@ -213,8 +214,10 @@ extension DynamicsEnsemble {
             let members = output.shape[0]
             loss = (mean - Variable(targets)).square().reshaped([members, -1]).mean(axis: 1).sum()
         }
-        for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {
-            loss = loss + layer.weight.square().sum() * (0.5 * decay)             // get_decay_loss
+        if configuration.weightDecayStyle != .decoupled {
+            for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {
+                loss = loss + layer.weight.square().sum() * (0.5 * decay)         // get_decay_loss
+            }
         }
         let parameters = optimizer.parameters
         for (p, g) in zip(parameters, gradients(of: loss, withRespectTo: parameters)) { p.grad = g.value }

@@ -40,7 +40,8 @@ public final class DynamicsEnsemble: DynamicsModel {
     public let termination: TerminationFunction
     /// Every parameter and buffer (network, log-variance bounds, scaler, elites).
     public let network: EnsembleNetwork
-    /// Adam over the trainable parameters (Kit: lr 1e-3, no optimizer weight decay).
+    /// Adam over the trainable parameters (Kit: lr 1e-3, no optimizer weight decay), or AdamW with
+    /// one group per layer under ``WeightDecayStyle/decoupled``.
     public let optimizer: Adam
     /// The best holdout MSE of each member after ``fit(observations:actions:nextObservations:rewards:rng:progress:)``.
     public internal(set) var holdoutErrors: [Float]?
@@ -71,8 +72,25 @@ public final class DynamicsEnsemble: DynamicsModel {
         self.termination = termination
         network = EnsembleNetwork(inputSize: observationDimension + actionDimension, targetSize: observationDimension + 1,
                                   configuration: configuration, rng: &rng)
-        optimizer = Adam(groups: [ParameterGroup(network.trainableNamedParameters())],
-                         learningRate: configuration.learningRate)
+        optimizer = DynamicsEnsemble.makeOptimizer(network, configuration)
+    }
+
+    /// Adam over every trainable parameter, or for decoupled decay AdamW with layer l's weight and
+    /// bias in a group decayed by `weightDecays[l]` and the remaining parameters undecayed.
+    static func makeOptimizer(_ network: EnsembleNetwork, _ c: DynamicsEnsembleConfiguration) -> Adam {
+        let trainable = network.trainableNamedParameters()
+        guard c.weightDecayStyle == .decoupled else {
+            return Adam(groups: [ParameterGroup(trainable)], learningRate: c.learningRate)
+        }
+        var groups = [ParameterGroup]()
+        var grouped = Set<ObjectIdentifier>()
+        for (layer, decay) in zip(network.linearLayers, c.weightDecays) {
+            let members = trainable.filter { $0.variable === layer.weight || $0.variable === layer.bias }
+            for p in members { grouped.insert(ObjectIdentifier(p.variable)) }
+            groups.append(ParameterGroup(members, weightDecay: decay))
+        }
+        groups.append(ParameterGroup(trainable.filter { !grouped.contains(ObjectIdentifier($0.variable)) }, weightDecay: 0))
+        return AdamW(groups: groups, learningRate: c.learningRate)
     }
 
     /// Width of a target row, `obs + 1` (Δs then r).

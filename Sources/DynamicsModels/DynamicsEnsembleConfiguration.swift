@@ -17,9 +17,14 @@ public struct DynamicsEnsembleConfiguration: Codable, Sendable, Equatable {
     /// Gaussian outputs (mean and log-variance, trained by NLL) when `true`; mean only, trained
     /// by MSE, when `false` (the deterministic model).
     public var probabilistic: Bool
-    /// L2 coefficient of each layer's weights added to the loss as `decay · ½ Σ W²`, hidden layers
-    /// then output (Kit: `[2.5e-5, 5e-5, 7.5e-5, 7.5e-5, 1e-4]`); one more entry than `hiddenSizes`.
+    /// Weight decay of each layer, hidden layers then output (Kit: `[2.5e-5, 5e-5, 7.5e-5, 7.5e-5, 1e-4]`);
+    /// one more entry than `hiddenSizes`. Added to the loss as `decay · ½ Σ W²` unless
+    /// ``weightDecayStyle`` is ``WeightDecayStyle/decoupled``.
     public var weightDecays: [Float]
+    /// How ``weightDecays`` are applied: `nil` or ``WeightDecayStyle/loss`` adds them to the loss
+    /// with Adam (Kit); ``WeightDecayStyle/decoupled`` trains with AdamW instead, each layer's
+    /// weight and bias in a group with its own decay (the log-variance bounds undecayed).
+    public var weightDecayStyle: WeightDecayStyle?
     /// Adam learning rate (Kit: 1e-3; no optimizer weight decay).
     public var learningRate: Float
     /// Mini-batch rows per member (Kit: 256).
@@ -49,7 +54,8 @@ public struct DynamicsEnsembleConfiguration: Codable, Sendable, Equatable {
                 learningRate: Float = 1e-3, batchSize: Int = 256, holdoutRatio: Double = 0.2,
                 maxHoldout: Int = 1000, maxLogVarianceInit: Float = 0.5, minLogVarianceInit: Float = -10,
                 logVarianceLossCoefficient: Float = 0.01, improvementThreshold: Double = 0.01,
-                maxEpochsSinceUpdate: Int = 5, maxEpochs: Int? = nil, maxWallTimeSeconds: Double? = nil) {
+                maxEpochsSinceUpdate: Int = 5, maxEpochs: Int? = nil, maxWallTimeSeconds: Double? = nil,
+                weightDecayStyle: WeightDecayStyle? = nil) {
         self.hiddenSizes = hiddenSizes
         self.members = members
         self.elites = elites
@@ -66,6 +72,7 @@ public struct DynamicsEnsembleConfiguration: Codable, Sendable, Equatable {
         self.maxEpochsSinceUpdate = maxEpochsSinceUpdate
         self.maxEpochs = maxEpochs
         self.maxWallTimeSeconds = maxWallTimeSeconds
+        self.weightDecayStyle = weightDecayStyle
     }
 
     /// The deterministic model: the same network with one member and elite, predicting the mean
@@ -99,4 +106,13 @@ public struct DynamicsEnsembleConfiguration: Codable, Sendable, Equatable {
             throw fail("maxWallTimeSeconds", "must be positive or nil, got \(maxWallTimeSeconds)")
         }
     }
+}
+
+/// How a ``DynamicsEnsemble`` applies its per-layer weight decays.
+public enum WeightDecayStyle: String, Codable, Sendable, Equatable {
+    /// `decay · ½ Σ W²` of each layer's weights added to the loss, optimised by Adam (OfflineRL-Kit).
+    case loss
+    /// Decoupled decay, `θ ← θ(1 − η·decay)` on each layer's weight and bias, by AdamW
+    /// (Loshchilov & Hutter 2019); the loss has no decay terms.
+    case decoupled
 }

@@ -1,3 +1,5 @@
+import CArmadillo
+
 /// Branch-free elementwise functions that vectorise inside loops (libm's `expf` does not), shared
 /// by the autodiff kernels and the dynamics models.
 public enum FastMath {
@@ -19,4 +21,9 @@ public enum FastMath {
         p = p * (r * r) + r + 1
         return p * Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) &<< 23)
     }
+
+    /// √x, correctly rounded (bit-identical to `Float.squareRoot()`), but without libm's errno
+    /// path, so loops using it vectorise.
+    @inlinable @inline(__always)
+    public static func squareRoot(_ x: Float) -> Float { orl_sqrtf(x) }
 }

@@ -12,7 +12,7 @@ extension Tensor {
     /// Natural logarithm elementwise (−inf at 0, NaN below).
     @inlinable public func log() -> Tensor { map { logf($0) } }
     /// Square root elementwise.
-    @inlinable public func sqrt() -> Tensor { map { $0.squareRoot() } }
+    @inlinable public func sqrt() -> Tensor { map { FastMath.squareRoot($0) } }
     /// x² elementwise.
     @inlinable public func square() -> Tensor { map { $0 * $0 } }
     /// |x| elementwise.

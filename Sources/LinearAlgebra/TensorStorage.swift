@@ -1,4 +1,5 @@
-/// The heap buffer behind a ``Tensor``: a 64-byte-aligned block of `Float`s, freed on `deinit`.
+/// The heap buffer behind a ``Tensor``: a 64-byte-aligned block of `Float`s, freed (or, if large,
+/// kept by ``BufferPool`` for reuse) on `deinit`.
 ///
 /// Tensors share a storage until one of them writes; the writer then copies (copy-on-write),
 /// so a storage is only ever mutated through a uniquely referenced tensor.
@@ -13,9 +14,14 @@ final class TensorStorage: @unchecked Sendable {
     @usableFromInline static let alignment = 64
 
     /// Allocates uninitialised space for `capacity` floats.
+    /// Large buffers come from ``BufferPool`` when it holds one of this size.
     @inlinable
     init(capacity: Int) {
         self.capacity = capacity
+        if capacity >= BufferPool.minimumCount, let reused = BufferPool.shared.take(count: capacity) {
+            pointer = reused
+            return
+        }
         let raw = UnsafeMutableRawPointer.allocate(
             byteCount: max(capacity, 1) * MemoryLayout<Float>.stride, alignment: TensorStorage.alignment)
         pointer = raw.bindMemory(to: Float.self, capacity: max(capacity, 1))
@@ -36,5 +42,8 @@ final class TensorStorage: @unchecked Sendable {
         return result
     }
 
-    deinit { UnsafeMutableRawPointer(pointer).deallocate() }
+    deinit {
+        if capacity >= BufferPool.minimumCount && BufferPool.shared.give(pointer, count: capacity) { return }
+        UnsafeMutableRawPointer(pointer).deallocate()
+    }
 }

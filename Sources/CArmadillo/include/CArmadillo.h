@@ -8,6 +8,8 @@
 
 #include <stdint.h>
 
+#include "orl_fast_math.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif

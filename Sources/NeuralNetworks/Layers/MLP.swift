@@ -49,12 +49,19 @@ public final class MLP: Module, Layer {
         self.outputActivation = outputActivation
     }
 
-    /// Applies every layer.
+    /// Applies every layer; linear layers and their activation run as one fused operation
+    /// (``Variable/affine(_:_:_:activation:)``).
     public func callAsFunction(_ x: Variable) -> Variable {
         var h = x
         for (i, layer) in layers.enumerated() {
-            h = (layer as! any Layer)(h)
-            h = i == layers.count - 1 ? outputActivation(h) : activation(h)
+            let phi = i == layers.count - 1 ? outputActivation : activation
+            if let linear = layer as? Linear {
+                h = Variable.affine(h, linear.weight, linear.bias, activation: phi)
+            } else if let linear = layer as? EnsembleLinear {
+                h = Variable.affine(h, linear.weight, linear.bias, activation: phi)
+            } else {
+                h = phi((layer as! any Layer)(h))
+            }
         }
         return h
     }

@@ -91,7 +91,7 @@ open class Adam: Optimizer<AdamState> {
                                 let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
                                 mm[i] = mi
                                 vv[i] = vi
-                                p[i] = theta - stepSize * (mi / (vi.squareRoot() / bias2Root + eps))
+                                p[i] = theta - stepSize * (mi / (FastMath.squareRoot(vi) / bias2Root + eps))
                             }
                         }
                     }

@@ -73,7 +73,9 @@ open class Optimizer<State> {
             for i in group.parameters.indices {
                 let p = group.parameters[i].variable
                 guard p.requiresGrad, let gradient = p.grad else { continue }
-                var state = states[g][i] ?? newState(for: p)
+                // Move the state out of the array so its tensors stay uniquely referenced and the
+                // rule updates them in place (a copy left in `states` would force a COW copy).
+                var state = states[g][i].take() ?? newState(for: p)
                 applySingle(parameter: p, gradient: gradient, state: &state, learningRate: lr, weightDecay: wd)
                 states[g][i] = state
             }

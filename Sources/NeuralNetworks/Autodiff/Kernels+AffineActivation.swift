@@ -1,0 +1,97 @@
+import Dispatch
+
+// Loops of the fused layer operation (Ops+AffineActivation.swift): in-place activations for the
+// forward epilogue, and one backward pass giving the pre-activation gradient and the bias gradient.
+
+extension Kernels {
+    /// max(c, 0) in place over `range` (same result as ``relu(_:)``).
+    @inline(__always)
+    static func reluInPlace(_ c: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
+        for i in range { c[i] = Swift.max(c[i], 0) }
+    }
+
+    /// σ(c) into `sigmoid` and c·σ(c) in place over `range` (same results as ``silu(_:)``).
+    @inline(__always)
+    static func siluInPlace(_ c: UnsafeMutablePointer<Float>, sigmoid: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
+        for i in range {
+            let v = c[i]
+            let s = 1 / (1 + Kernels.exp(-v))
+            sigmoid[i] = s
+            c[i] = v * s
+        }
+    }
+
+    /// The gradient before the activation, and optionally the bias gradient, in one pass.
+    ///
+    /// ```
+    /// gPre = g·φ′        (ReLU: g where y > 0;  SiLU: g·(s + y(1 − s));  identity: g)
+    /// db[o, j] = Σ_r gPre[o, r, j]      over the `rows` rows of each of the `groups` bias rows
+    /// ```
+    /// Column blocks run on different threads; each column is summed over rows in order, so the
+    /// bias gradient is the same as ``sumRows(_:outer:rows:n:)``'s whatever the thread count.
+    static func activationBackward(_ g: Tensor, output y: Tensor, sigmoid: Tensor?, activation: Activation,
+                                   groups: Int, rows: Int, n: Int, biasGradient: Bool) -> (Tensor, Tensor?) {
+        precondition(g.shape == y.shape, "activationBackward: gradient \(g.shape) for output \(y.shape)")
+        if activation == .identity {
+            return (g, biasGradient ? sumRows(g, outer: groups, rows: rows, n: n) : nil)
+        }
+        var pre = Tensor(uninitializedShape: g.shape)
+        var db: Tensor? = biasGradient ? Tensor(uninitializedShape: [groups, n]) : nil
+        let s = sigmoid ?? y
+        let dbPointer = db?.withUnsafeMutableBufferPointer { $0.baseAddress! }
+        g.withUnsafeBufferPointer { pg in
+            y.withUnsafeBufferPointer { py in
+                s.withUnsafeBufferPointer { ps in
+                    pre.withUnsafeMutableBufferPointer { po in
+                        let p = SendablePointers([UnsafeMutablePointer(mutating: pg.baseAddress!),
+                                                  UnsafeMutablePointer(mutating: py.baseAddress!),
+                                                  UnsafeMutablePointer(mutating: ps.baseAddress!), po.baseAddress!,
+                                                  dbPointer ?? po.baseAddress!])
+                        // Whole rows per task when there are enough groups (members) to share out,
+                        // else blocks of 64 columns.
+                        let columnBlock = groups >= ParallelGemm.workers ? Swift.max(n, 1) : 64
+                        let blocks = (n + columnBlock - 1) / columnBlock
+                        let tasks = groups * blocks
+                        let isReLU = activation == .relu, sums = dbPointer != nil
+                        let work = { (task: Int) in
+                            let o = task / blocks, c0 = (task % blocks) * columnBlock, c1 = Swift.min(n, c0 + columnBlock)
+                            let acc = p.pointers[4] + o * n + c0
+                            let width = c1 - c0
+                            for r in 0..<rows {
+                                let offset = (o * rows + r) * n + c0
+                                let g = p.pointers[0] + offset, y = p.pointers[1] + offset
+                                let s = p.pointers[2] + offset, out = p.pointers[3] + offset
+                                if isReLU {
+                                    for j in 0..<width {
+                                        // Branch-free mask on g's bits, as reluMask.
+                                        let keep: UInt32 = y[j] > 0 ? ~0 : 0
+                                        out[j] = Float(bitPattern: g[j].bitPattern & keep)
+                                    }
+                                } else {
+                                    for j in 0..<width { out[j] = g[j] * (s[j] + y[j] * (1 - s[j])) }
+                                }
+                                guard sums else { continue }
+                                if r == 0 {
+                                    for j in 0..<width { acc[j] = out[j] }
+                                } else {
+                                    for j in 0..<width { acc[j] += out[j] }
+                                }
+                            }
+                        }
+                        if g.count < parallelThreshold || tasks < 2 {
+                            for task in 0..<tasks { work(task) }
+                        } else {
+                            let box = UncheckedBox(work)
+                            let workers = Swift.min(ParallelGemm.workers, tasks)
+                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                for task in stride(from: w, to: tasks, by: workers) { box.value(task) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        withExtendedLifetime(db) {}
+        return (pre, db)
+    }
+}
