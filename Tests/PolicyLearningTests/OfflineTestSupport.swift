@@ -2,34 +2,6 @@ import Foundation
 import PolicyLearning
 @_exported import OfflineTestSupport
 
-/// Small datasets and configurations for the offline-trainer tests.
-enum OfflineConfigurations {
-    /// A run small enough for a unit test: tiny networks, 3-member model, 100-step epochs.
-    static func tinyConfiguration(algorithm: OfflineAlgorithm, dataset: String, steps: Int) -> OfflineTrainingConfiguration {
-        var c = OfflineTrainingConfiguration(algorithm: algorithm, dataset: dataset, preset: .short)
-        c.preset = "test"
-        c.seed = 5
-        c.totalSteps = steps
-        c.stepsPerEpoch = 100
-        c.rolloutInterval = 100
-        c.rolloutBatchSize = 100
-        c.modelRetainEpochs = 2
-        c.evaluationInterval = 100
-        c.checkpointInterval = 200
-        c.evaluationEpisodes = 2
-        c.maxEpisodeSteps = 20
-        c.sac.hiddenSizes = [32, 32]
-        c.sac.batchSize = 64
-        c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [32, 32], members: 3, elites: 2,
-                                                   weightDecays: [2.5e-5, 5e-5, 1e-4], maxEpochs: 3)
-        c.mopo.rolloutHorizon = 3
-        c.mopo.penaltyCoefficient = 1
-        c.mobile.rolloutHorizon = 2
-        c.mobile.samples = 3
-        return c
-    }
-}
-
 /// A two-dimensional stand-in model with known outputs: s' = s + a·1, reward and member
 /// standard deviations fixed by the test, terminal where `done` says.
 final class StubModel: DynamicsModel {

@@ -6,25 +6,12 @@ import RAVL
 enum RAVLFixtures {
     /// A run small enough for a unit test: MBPO base, tiny networks, 100-step epochs.
     static func tinyConfiguration(dataset: String, steps: Int, critics: Int = 2) -> OfflineTrainingConfiguration {
-        var c = OfflineTrainingConfiguration(algorithm: .mbpo, dataset: dataset, preset: .short)
-        c.preset = "test"
-        c.seed = 5
-        c.totalSteps = steps
-        c.stepsPerEpoch = 100
-        c.rolloutInterval = 100
-        c.rolloutBatchSize = 100
-        c.modelRetainEpochs = 2
-        c.evaluationInterval = 100
+        var c = OfflineConfigurations.tinyConfiguration(algorithm: .mbpo, dataset: dataset, steps: steps)
         c.checkpointInterval = 100
-        c.evaluationEpisodes = 2
-        c.maxEpisodeSteps = 20
-        c.sac.hiddenSizes = [32, 32]
-        c.sac.batchSize = 64
         c.sac.critics = critics
         c.mbpo.rolloutHorizon = 3
         c.mbpo.realRatio = 0.25
-        c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [32, 32], members: 3, elites: 2,
-                                                   weightDecays: [2.5e-5, 5e-5, 1e-4], maxEpochs: 2)
+        c.dynamics.maxEpochs = 2
         return c
     }
 }
