@@ -175,4 +175,20 @@ struct OfflineExtensionTests {
         mbpo.realRatio = 0.5
         #expect(mbpo.mbpo == MBPOConfiguration(rolloutHorizon: 3, realRatio: 0.5))
     }
+
+    /// A configuration written before fields were added (no `plugIns`, `dynamicsSource`, `mbpo`)
+    /// still decodes, with today's defaults for the missing keys; an unknown key is refused.
+    @Test func configurationsFromEarlierVersionsDecode() throws {
+        var config = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
+        config.seed = 9
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
+        for key in ["plugIns", "dynamicsSource", "mbpo"] { #expect(object.removeValue(forKey: key) != nil) }
+        let old = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(OfflineTrainingConfiguration.self, from: old) }
+        #expect(try OfflineTrainingConfiguration.decoding(old) == config)
+        object["retiredField"] = 1
+        #expect(throws: OfflineTrainingError.self) {
+            _ = try OfflineTrainingConfiguration.decoding(JSONSerialization.data(withJSONObject: object))
+        }
+    }
 }

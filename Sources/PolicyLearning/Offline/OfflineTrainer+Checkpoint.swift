@@ -9,6 +9,28 @@ struct OfflineTrainerState: Codable {
     var evaluations: [OfflineEvaluation]
     var lastRollout: RolloutStatistics?
     var wallSeconds: Double
+
+    init(configuration: OfflineTrainingConfiguration, step: Int, rng: RandomGenerator, evaluations: [OfflineEvaluation],
+         lastRollout: RolloutStatistics?, wallSeconds: Double) {
+        self.configuration = configuration
+        self.step = step
+        self.rng = rng
+        self.evaluations = evaluations
+        self.lastRollout = lastRollout
+        self.wallSeconds = wallSeconds
+    }
+
+    /// Reads the configuration tolerantly (``OfflineTrainingConfiguration/decoding(_:)``), so a
+    /// checkpoint from an earlier version resumes.
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(c.decode(JSONValue.self, forKey: .configuration)))
+        step = try c.decode(Int.self, forKey: .step)
+        rng = try c.decode(RandomGenerator.self, forKey: .rng)
+        evaluations = try c.decode([OfflineEvaluation].self, forKey: .evaluations)
+        lastRollout = try c.decodeIfPresent(RolloutStatistics.self, forKey: .lastRollout)
+        wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
+    }
 }
 
 /// What a checkpoint or final agent file says about the run it came from (`trainer/description`).
@@ -23,6 +45,28 @@ public struct OfflineAgentDescription: Codable, Sendable {
     public var observationDimension: Int, actionDimension: Int
     /// SAC updates done.
     public var step: Int
+
+    /// Creates a description.
+    public init(configuration: OfflineTrainingConfiguration, environment: String, scoreDataset: String?,
+                observationDimension: Int, actionDimension: Int, step: Int) {
+        self.configuration = configuration
+        self.environment = environment
+        self.scoreDataset = scoreDataset
+        self.observationDimension = observationDimension
+        self.actionDimension = actionDimension
+        self.step = step
+    }
+
+    /// Reads the configuration tolerantly, so agents saved by earlier versions load.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        configuration = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(c.decode(JSONValue.self, forKey: .configuration)))
+        environment = try c.decode(String.self, forKey: .environment)
+        scoreDataset = try c.decodeIfPresent(String.self, forKey: .scoreDataset)
+        observationDimension = try c.decode(Int.self, forKey: .observationDimension)
+        actionDimension = try c.decode(Int.self, forKey: .actionDimension)
+        step = try c.decode(Int.self, forKey: .step)
+    }
 }
 
 extension OfflineTrainer {

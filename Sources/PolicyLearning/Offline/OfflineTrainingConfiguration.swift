@@ -203,6 +203,13 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         do { try dynamics.validate() } catch { throw .invalidConfiguration("dynamics: \(error)") }
     }
 
+    /// A configuration read from a file written by this or an earlier version of the library:
+    /// keys the file lacks (fields added since) take today's defaults, so runs resume and agents
+    /// load across upgrades. Unknown keys are still refused.
+    public static func decoding(_ data: Data) throws -> OfflineTrainingConfiguration {
+        try OfflineTrainingConfiguration().applying(json: data)
+    }
+
     /// This configuration with the keys of a JSON object replaced (nested objects merge key by
     /// key), e.g. `{"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}`.
     /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` naming an unknown key or a bad value.
@@ -228,7 +235,7 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
         // Optional fields that are nil are absent from the encoded base; accept them by name.
-        let optionalKeys: Set<String> = ["environment", "name", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
+        let optionalKeys: Set<String> = ["environment", "name", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds", "dynamics.weightDecayStyle",
                                          "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm"]
         for (key, value) in overrides {
             let name = path.isEmpty ? key : path + "." + key
