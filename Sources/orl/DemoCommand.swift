@@ -113,7 +113,8 @@ extension ORL {
             let final = trainer.evaluatePolicy(episodes: 10, seed: 9_000 &+ seed)
             var environment = try makeEnvironment(named: env)
             var noise = RandomGenerator(seed: seed &+ 77)
-            let uniform = evaluate(policy: { _ in Tensor.uniform([1, 3], low: -1, high: 1, rng: &noise) },
+            let actionDimension = environment.actionSpec.dimension
+            let uniform = evaluate(policy: { _ in Tensor.uniform([1, actionDimension], low: -1, high: 1, rng: &noise) },
                                    environment: &environment, episodes: 10, seed: 9_000 &+ seed)
             let entry = trainer.datasetEntry
             func score(_ r: Double) -> String { entry.map { String(format: "%6.1f", $0.normalizedScore(return: r)) } ?? "     -" }
