@@ -42,8 +42,6 @@ public struct AdversarialNoiseSettings: Codable, Sendable, Equatable {
     }
 
     /// Decodes from JSON, taking the default for every missing key.
-
-    /// Decodes from JSON, taking the default for every missing key.
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = AdversarialNoiseSettings()
