@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Tables of `orl train` runs: mean ± std over seeds of the final D4RL-normalized score.
 
-    python3 Experiments/summarize_runs.py [--only NAME,NAME] [Experiments/runs]
+    python3 Experiments/summarize_runs.py [--only NAME,NAME] [ROOT ...]
 
 Runs live in Experiments/runs/DATASET/NAME-seedS (every experiment's run list writes there, so
-one run serves every table that needs it).
+one run serves every table that needs it); finished runs archived by archive_runs.py live in the
+same layout under Experiments/results (committed). Both roots are read by default; a run present
+in both counts once.
 
 A run's score is the mean normalized score of its last 3 evaluations (each 10 deterministic
 episodes), read from progress.csv; runs are grouped by algorithm name, dynamics source and
@@ -45,7 +47,25 @@ def mean_std(values):
     return m, s
 
 
-def run_directories(root):
+def finished(run):
+    return os.path.exists(os.path.join(run, "final.h5")) or os.path.exists(os.path.join(run, "finished.json"))
+
+
+def run_directories(roots):
+    """(name, path) per run; a run found under several roots is taken from the first that has it
+    finished, else from the first that has it at all."""
+    found = {}
+    for root in roots:
+        for name, run in run_directories_in(root):
+            key = (os.path.basename(os.path.dirname(run)), os.path.basename(run))
+            if key not in found or (not finished(found[key][1]) and finished(run)):
+                found[key] = (name, run)
+    return [found[k] for k in sorted(found)]
+
+
+def run_directories_in(root):
+    if not os.path.isdir(root):
+        return
     for dataset in sorted(os.listdir(root)):
         folder = os.path.join(root, dataset)
         if dataset == "dynamics" or not os.path.isdir(folder):
@@ -54,10 +74,10 @@ def run_directories(root):
             yield name.rsplit("-seed", 1)[0], os.path.join(folder, name)
 
 
-def main(root, only):
+def main(roots, only):
     groups = defaultdict(list)
     pending = []
-    for name, run in run_directories(root):
+    for name, run in run_directories(roots):
         if only and name not in only:
             continue
         if not os.path.exists(os.path.join(run, "config.json")):
@@ -65,7 +85,7 @@ def main(root, only):
         config, rows = load(run)
         key = (name, config.get("dynamicsSource", "learned"),
                os.path.basename(config["dataset"]))
-        done = os.path.exists(os.path.join(run, "final.h5"))
+        done = finished(run)
         step = int(float(rows[-1]["step"])) if rows else 0
         if not done:
             pending.append(f"{run}: step {step}/{config['totalSteps']}")
@@ -92,4 +112,4 @@ if __name__ == "__main__":
     if len(args) >= 2 and args[0] == "--only":
         only = set(args[1].split(","))
         args = args[2:]
-    main(args[0] if args else "Experiments/runs", only)
+    main(args or ["Experiments/runs", "Experiments/results"], only)
