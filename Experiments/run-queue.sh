@@ -18,7 +18,7 @@ for list in "$@"; do
     # Finished: an agent (orl train) or a dynamics reward (orl morec learn-reward).
     if [ -f "$out/final.h5" ] || [ -f "$out/reward.h5" ]; then echo "done:    $out"; continue; fi
     resume=""
-    for f in checkpoint.h5 dynamics.h5 learner.h5; do [ -f "$out/$f" ] && resume="--resume"; done
+    for f in checkpoint.h5 dynamics.h5 dynamics-fit.h5 learner.h5; do [ -f "$out/$f" ] && resume="--resume"; done
     mkdir -p "$out"
     echo "running: $out $resume"
     # shellcheck disable=SC2086

@@ -51,9 +51,12 @@ extension DynamicsEnsemble {
     /// `s'` is the stored next observation even at terminal rows).
     @discardableResult
     public func fit(_ transitions: Transitions, rng: inout RandomGenerator,
-                    progress: ((DynamicsEpochReport) -> Void)? = nil) throws(DynamicsModelError) -> DynamicsFitSummary {
+                    resumingFrom state: DynamicsFitState? = nil,
+                    progress: ((DynamicsEpochReport) -> Void)? = nil,
+                    checkpoint: ((DynamicsFitState) throws(DynamicsModelError) -> Void)? = nil) throws(DynamicsModelError) -> DynamicsFitSummary {
         try fit(observations: transitions.observations, actions: transitions.actions,
-                nextObservations: transitions.nextObservations, rewards: transitions.rewards, rng: &rng, progress: progress)
+                nextObservations: transitions.nextObservations, rewards: transitions.rewards, rng: &rng,
+                resumingFrom: state, progress: progress, checkpoint: checkpoint)
     }
 
     /// Trains every member with bootstrapped mini-batches and early stopping on a holdout set,
@@ -80,14 +83,22 @@ extension DynamicsEnsemble {
     ///   - nextObservations: s', `[N, obs]`.
     ///   - rewards: r, `[N]`.
     ///   - rng: draws the split, bootstrap indices and shuffles.
+    ///   - state: continue an interrupted fit: the state its `checkpoint` received, with the model
+    ///     and optimizer loaded from the same file (``loadFitState(from:)``), and `rng` as it was
+    ///     when that fit began. The result equals an uninterrupted fit's.
     ///   - progress: called after every epoch.
+    ///   - checkpoint: called after every epoch that training continues past, with the loop state
+    ///     to save (``saveFitState(_:to:)``); an error it throws ends the fit.
     /// - Returns: epochs, stop reason, holdout errors and elites.
-    /// - Throws: ``DynamicsModelError/shapeMismatch(name:expected:found:)`` or
-    ///   ``DynamicsModelError/notEnoughData(transitions:needed:)``.
+    /// - Throws: ``DynamicsModelError/shapeMismatch(name:expected:found:)``,
+    ///   ``DynamicsModelError/notEnoughData(transitions:needed:)``, a `state` that does not fit this
+    ///   data (``DynamicsModelError/checkpoint(file:problem:)``), or the checkpoint callback's error.
     @discardableResult
     public func fit(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor,
                     rng: inout RandomGenerator,
-                    progress: ((DynamicsEpochReport) -> Void)? = nil) throws(DynamicsModelError) -> DynamicsFitSummary {
+                    resumingFrom state: DynamicsFitState? = nil,
+                    progress: ((DynamicsEpochReport) -> Void)? = nil,
+                    checkpoint: ((DynamicsFitState) throws(DynamicsModelError) -> Void)? = nil) throws(DynamicsModelError) -> DynamicsFitSummary {
         let n = observations.rank == 2 ? observations.shape[0] : -1
         let o = observationDimension, a = actionDimension
         func check(_ name: String, _ t: Tensor, _ expected: [Int]) throws(DynamicsModelError) {
@@ -102,9 +113,10 @@ extension DynamicsEnsemble {
         let train = n - holdout
         guard holdout >= 1, train >= 1 else { throw .notEnoughData(transitions: n, needed: Int((1 / c.holdoutRatio).rounded(.up)) + 1) }
         let clock = ContinuousClock(), start = clock.now
+        let secondsBefore = state?.elapsedSeconds ?? 0
         func elapsed() -> Double {
             let t = (clock.now - start).components
-            return Double(t.seconds) + Double(t.attoseconds) * 1e-18
+            return secondsBefore + Double(t.seconds) + Double(t.attoseconds) * 1e-18
         }
 
         // Split, scaler, targets.
@@ -122,16 +134,28 @@ extension DynamicsEnsemble {
         // Bootstrap indices, one row per member.
         let members = c.members
         var indices = (0..<members).map { _ in (0..<train).map { _ in rng.integer(below: train) } }
+        func shuffle() { for e in 0..<members { indices[e] = rng.permutation(train).map { indices[e][$0] } } }   // shuffle_rows
         var best = [Double](repeating: 1e10, count: members)
         let layers = network.linearLayers
         var snapshot = layers.map { ($0.weight.value, $0.bias.value) }
         var epoch = 0, sinceUpdate = 0
+        if let state {
+            guard state.trainCount == train, state.bestErrors.count == members, state.snapshotWeights.count == layers.count,
+                  state.snapshotBiases.count == layers.count, state.epoch >= 0 else {
+                throw .checkpoint(file: "(fit state)", problem: "a fit of \(state.trainCount) training rows and \(state.bestErrors.count) members cannot continue on \(train) rows and \(members) members")
+            }
+            for _ in 0..<state.epoch { shuffle() }      // the same generator state and row order as before the stop
+            epoch = state.epoch
+            sinceUpdate = state.epochsSinceUpdate
+            best = state.bestErrors.map(Double.init)
+            snapshot = Array(zip(state.snapshotWeights, state.snapshotBiases))
+        }
         var stop: DynamicsStopReason
         while true {
             epoch += 1
             let trainLoss = learnEpoch(inputs: trainInputs, targets: trainTargets, indices: indices)
             let errors = holdoutErrors(inputs: holdoutInputs, targets: holdoutTargets)
-            for e in 0..<members { indices[e] = rng.permutation(train).map { indices[e][$0] } }   // shuffle_rows
+            shuffle()
             var improved = [Int]()
             for e in 0..<members {
                 let new = Double(errors[e])
@@ -160,6 +184,9 @@ extension DynamicsEnsemble {
             if sinceUpdate >= c.maxEpochsSinceUpdate { stop = .noImprovement; break }
             if let cap = c.maxEpochs, epoch >= cap { stop = .maxEpochs; break }
             if let cap = c.maxWallTimeSeconds, seconds >= cap { stop = .maxWallTime; break }
+            try checkpoint?(DynamicsFitState(epoch: epoch, epochsSinceUpdate: sinceUpdate, bestErrors: best.map(Float.init),
+                                             snapshotWeights: snapshot.map(\.0), snapshotBiases: snapshot.map(\.1),
+                                             trainCount: train, elapsedSeconds: seconds))
         }
 
         // Elites by best holdout error; restore every member's best snapshot (load_save).

@@ -16,9 +16,9 @@
 /// var rng = RandomGenerator(seed: 0)
 /// let model = try DynamicsEnsemble(observationDimension: 17, actionDimension: 6,
 ///                                  termination: .halfCheetah, rng: &rng)
-/// let summary = try model.fit(dataset.dynamicsTransitions(), rng: &rng) { report in
+/// let summary = try model.fit(dataset.dynamicsTransitions(), rng: &rng, progress: { report in
 ///     print(report.epoch, report.trainLoss, report.holdoutMeanSquaredErrors)
-/// }
+/// }, checkpoint: { state in try model.saveFitState(state, to: "fit.h5") })   // resumable: see DynamicsFitState
 /// let step = model.step(observations, actions, rng: &rng)      // s', r, done, member μ and σ
 /// ```
 ///

@@ -97,7 +97,7 @@ extension ORL.MOREC {
                 morecStandardError("fitting the dynamics ensemble on \(transitions.count) transitions, at most \(fitEpochs) epochs")
                 let saved = BLASRuntime.threads
                 BLASRuntime.threads = 1
-                try fitted.fit(transitions, rng: &modelRNG) { morecStandardError(String(format: "dynamics epoch %d  holdout mse %.5f", $0.epoch, $0.holdoutLoss)) }
+                try fitted.fit(transitions, rng: &modelRNG, progress: { morecStandardError(String(format: "dynamics epoch %d  holdout mse %.5f", $0.epoch, $0.holdoutLoss)) })
                 BLASRuntime.threads = saved
                 let file = directory.appendingPathComponent("dynamics.h5").path
                 try AtomicFile.produce(file) { try fitted.save(to: $0) }

@@ -12,7 +12,7 @@ struct EnsembleFitTests {
         let model = try DynamicsEnsemble(observationDimension: 3, actionDimension: 2, configuration: smallConfiguration(maxEpochs: 40),
                                          termination: never(3), rng: &rng)
         var reports = [DynamicsEpochReport]()
-        let summary = try data.fit(model, rng: &rng) { reports.append($0) }
+        let summary = try data.fit(model, rng: &rng, progress: { reports.append($0) })
         #expect(summary.holdoutCount == 600 && summary.trainCount == 2400)
         #expect(reports.count == summary.epochs && reports.last?.holdoutMeanSquaredErrors.count == 4)
         let bound = 2 * noise * noise
@@ -57,7 +57,7 @@ struct EnsembleFitTests {
         let model = try DynamicsEnsemble(observationDimension: 2, actionDimension: 1, configuration: configuration,
                                          termination: never(2), rng: &rng)
         var reports = [DynamicsEpochReport]()
-        let summary = try data.fit(model, rng: &rng) { reports.append($0) }
+        let summary = try data.fit(model, rng: &rng, progress: { reports.append($0) })
         #expect(summary.stopReason == .noImprovement)
         #expect(summary.epochs < 150, "stopped after \(summary.epochs) epochs")
         #expect(reports.suffix(5).allSatisfy { $0.improvedMembers.isEmpty })

@@ -38,10 +38,11 @@ struct SyntheticData {
     static func trueStd(_ x: Float) -> Float { 0.02 + 0.2 * (x + 1) }
 
     @discardableResult
-    func fit(_ model: DynamicsEnsemble, rng: inout RandomGenerator,
-             progress: ((DynamicsEpochReport) -> Void)? = nil) throws -> DynamicsFitSummary {
+    func fit(_ model: DynamicsEnsemble, rng: inout RandomGenerator, resumingFrom state: DynamicsFitState? = nil,
+             progress: ((DynamicsEpochReport) -> Void)? = nil,
+             checkpoint: ((DynamicsFitState) throws(DynamicsModelError) -> Void)? = nil) throws -> DynamicsFitSummary {
         try model.fit(observations: observations, actions: actions, nextObservations: nextObservations, rewards: rewards,
-                      rng: &rng, progress: progress)
+                      rng: &rng, resumingFrom: state, progress: progress, checkpoint: checkpoint)
     }
 }
 

@@ -81,6 +81,9 @@ public final class OfflineTrainer {
     public var finalAgentPath: String { directory.appendingPathComponent("final.h5").path }
     /// The fitted dynamics model of this run.
     public var dynamicsPath: String { directory.appendingPathComponent("dynamics.h5").path }
+    /// The file name of a dynamics fit in progress (model and loop state after its last whole
+    /// epoch), from which `resume` continues the fit; removed once `dynamics.h5` is written.
+    public static let dynamicsFitFileName = "dynamics-fit.h5"
 
     /// Loads the dataset, builds (fits, or loads) the model and the agent, and, with `resume`,
     /// restores the run found in `directory`.
@@ -106,7 +109,8 @@ public final class OfflineTrainer {
         let fm = FileManager.default
         let checkpointFile = directory.appendingPathComponent("checkpoint.h5").path
         let dynamicsFile = directory.appendingPathComponent("dynamics.h5").path
-        let hasRun = fm.fileExists(atPath: checkpointFile) || fm.fileExists(atPath: dynamicsFile)
+        let dynamicsFitFile = directory.appendingPathComponent(Self.dynamicsFitFileName).path
+        let hasRun = [checkpointFile, dynamicsFile, dynamicsFitFile].contains { fm.fileExists(atPath: $0) }
         if hasRun && !resume { throw OfflineTrainingError.outputExists(directory: directory.path) }
 
         // Dataset and task.
@@ -149,16 +153,29 @@ public final class OfflineTrainer {
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 report?("dynamics: loaded cached fit \(dynamicsCache)")
             } else {
-                report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
+                // A fit killed midway continues from its last whole epoch (dynamics-fit.h5).
+                let partial = fm.fileExists(atPath: dynamicsFitFile) ? try ensemble.loadFitState(from: dynamicsFitFile) : nil
+                if let partial {
+                    report?("dynamics: continuing the fit after epoch \(partial.epoch) (\(Self.dynamicsFitFileName))")
+                } else {
+                    report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
+                }
                 let savedThreads = BLASRuntime.threads
                 BLASRuntime.threads = 1   // members split across cores by Tensor.parallelGemm, as in run()
                 defer { BLASRuntime.threads = savedThreads }
-                let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG) { epoch in
+                let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG, resumingFrom: partial, progress: { epoch in
                     report?(String(format: "dynamics epoch %d  train loss %.4f  holdout mse %.5f  (%.0f s)",
                                    epoch.epoch, epoch.trainLoss, epoch.holdoutLoss, epoch.elapsedSeconds))
-                }
+                }, checkpoint: { state throws(DynamicsModelError) in
+                    do {
+                        try AtomicFile.produce(dynamicsFitFile) { temporary in try ensemble.saveFitState(state, to: temporary) }
+                    } catch {
+                        throw .checkpoint(file: dynamicsFitFile, problem: "\(error)")
+                    }
+                })
                 dynamicsFit = fit
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
+                try? fm.removeItem(atPath: dynamicsFitFile)
                 if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
                     // A cache in a folder not made yet must not lose the fit just done.
                     try fm.createDirectory(at: URL(fileURLWithPath: dynamicsCache).deletingLastPathComponent(),
