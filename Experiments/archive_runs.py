@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""Copies the text record of every finished run into Experiments/results (committed).
+"""Copies the text record of every finished run into Experiments/run-records (committed).
 
-    python3 Experiments/archive_runs.py [Experiments/runs] [Experiments/results]
+    python3 Experiments/archive_runs.py [Experiments/runs] [Experiments/run-records]
 
 Run directories (Experiments/runs/DATASET/NAME-seedS, git-ignored) hold checkpoints and agents
 that are too large to commit and vanish with the machine. What a table needs from a finished run is
 small: its configuration, metadata (git revision, command), learning curves and dynamics-fit
 summary. This script copies those files, and only for finished runs (final.h5 present), into the
-same layout under Experiments/results, adding `finished.json` (final step, wall time, source
+same layout under Experiments/run-records, adding `finished.json` (final step, wall time, source
 path), so tables accumulate across machines. Every summarize script reads either root.
 Already-archived runs are left alone unless their progress log changed. Standard library only.
 """
@@ -67,4 +67,4 @@ def archive(source_root, target_root):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
-    archive(args[0] if args else "Experiments/runs", args[1] if len(args) > 1 else "Experiments/results")
+    archive(args[0] if args else "Experiments/runs", args[1] if len(args) > 1 else "Experiments/run-records")

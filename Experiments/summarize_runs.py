@@ -5,7 +5,7 @@
 
 Runs live in Experiments/runs/DATASET/NAME-seedS (every experiment's run list writes there, so
 one run serves every table that needs it); finished runs archived by archive_runs.py live in the
-same layout under Experiments/results (committed). Both roots are read by default; a run present
+same layout under Experiments/run-records (committed). Both roots are read by default; a run present
 in both counts once.
 
 A run's score is the mean normalized score of its last 3 evaluations (each 10 deterministic
@@ -112,4 +112,4 @@ if __name__ == "__main__":
     if len(args) >= 2 and args[0] == "--only":
         only = set(args[1].split(","))
         args = args[2:]
-    main(args or ["Experiments/runs", "Experiments/results"], only)
+    main(args or ["Experiments/runs", "Experiments/run-records"], only)

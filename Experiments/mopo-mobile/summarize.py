@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The MOPO / MOBILE table and learning curves of Experiments/mopo-mobile.
 
-    python3 Experiments/mopo-mobile/summarize.py [ROOT ...]     (default Experiments/runs Experiments/results)
+    python3 Experiments/mopo-mobile/summarize.py [ROOT ...]     (default Experiments/runs Experiments/run-records)
 
 Reads every finished mopo-seedS / mobile-seedS run (learned dynamics) of the two datasets from the
 run store and the committed archive (Experiments/archive_runs.py), and writes beside this script:
@@ -89,4 +89,4 @@ def main(roots):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:] or ["Experiments/runs", "Experiments/results"])
+    main(sys.argv[1:] or ["Experiments/runs", "Experiments/run-records"])

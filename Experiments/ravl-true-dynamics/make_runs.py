@@ -38,6 +38,6 @@ for dataset in DATASETS:
                 lines.append(" ".join(cmd))
 name = "runs" + ("" if not args else "-" + "-".join(d.split("-")[0] for d in DATASETS)) + (f"-{STEPS}" if STEPS else "") + ".txt"
 with open(f"Experiments/ravl-true-dynamics/{name}", "w") as f:
-    f.write("# Written by make_runs.py. From the repository root: Experiments/run-queue.sh Experiments/ravl-true-dynamics/runs.txt\n")
+    f.write("# Written by make_runs.py. From the repository root: orl reproduce ravl-true-dynamics\n")
     f.write("\n".join(lines) + "\n")
 print(f"wrote {len(lines)} commands to Experiments/ravl-true-dynamics/{name}")
