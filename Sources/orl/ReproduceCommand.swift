@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OfflineRL
 
 extension ORL {
     /// `orl reproduce EXPERIMENT...`: run an `Experiments/` folder's run list and write its table.

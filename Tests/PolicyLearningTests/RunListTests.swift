@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+import PolicyLearning
+
+@Suite("Run lists (orl reproduce)")
+struct RunListTests {
+    func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("runlist-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("lines become runs with their --out directories; comments and blank lines are skipped")
+    func parses() throws {
+        let list = try RunList(text: """
+            # a comment
+            orl train --algo mopo --dataset hopper-medium-orl --seed 1 --out runs/a
+
+              orl morec learn-reward --dataset x --out runs/b   \n
+            """, path: "runs.txt")
+        #expect(list.runs.map(\.directory) == ["runs/a", "runs/b"])
+        #expect(list.runs[0].arguments == ["train", "--algo", "mopo", "--dataset", "hopper-medium-orl", "--seed", "1", "--out", "runs/a"])
+        #expect(list.runs.map(\.lineNumber) == [2, 4])
+    }
+
+    @Test("a line without orl or without --out DIR is an error naming the line")
+    func badLines() {
+        #expect(throws: RunListError.badLine(path: "l.txt", line: 2, text: "train --out x", problem: "a run line starts with `orl` and a subcommand")) {
+            _ = try RunList(text: "# ok\ntrain --out x\n", path: "l.txt")
+        }
+        #expect(throws: RunListError.self) { _ = try RunList(text: "orl train --algo mopo\n", path: "l.txt") }
+        #expect(throws: RunListError.self) { _ = try RunList(text: "orl train --out\n", path: "l.txt") }
+        #expect(throws: RunListError.unreadable(path: "/nonexistent/runs.txt")) { _ = try RunList(path: "/nonexistent/runs.txt") }
+    }
+
+    @Test("a run's state follows its files: nothing → new, a checkpoint or fit in progress → resumable, final.h5 → finished")
+    func states() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(RunList.state(of: directory) == .new)
+        for file in ["dynamics-fit.h5", "checkpoint.h5"] {
+            _ = FileManager.default.createFile(atPath: "\(directory)/\(file)", contents: Data())
+            #expect(RunList.state(of: directory) == .resumable)
+        }
+        _ = FileManager.default.createFile(atPath: "\(directory)/final.h5", contents: Data())
+        #expect(RunList.state(of: directory) == .finished)
+    }
+
+    @Test("a run lock excludes a second holder until it is released")
+    func locks() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var first = RunLock(directory: directory)
+        #expect(first != nil)
+        #expect(RunLock(directory: directory) == nil, "a second lock on a held run")
+        first = nil
+        #expect(RunLock(directory: directory) != nil, "free again once the holder is gone")
+    }
+}
