@@ -1,9 +1,9 @@
 """Writes runs.txt: MOPO, MOBILE and RAVL with learned vs true dynamics, short preset, 3 seeds.
 
-One `orl train` command per line, each resumable (`--resume`). Runs of one dataset and seed share
-one fitted dynamics model (`--dynamics-cache`), so the learned-model cells differ only in the
-algorithm; the first learned run of a (dataset, seed) fits it, so run those lines in file order
-(or run the `ravl` learned line of each pair first). `--dynamics true` runs fit nothing.
+One `orl train` command per line, each resumable (`--resume`). Runs of one dataset share one
+fitted dynamics model (`--dynamics-cache`), so the learned-model cells differ only in the
+algorithm and the SAC seed; the dataset's first learned line (seed 1) fits it and runs started
+meanwhile wait for that fit. `--dynamics true` runs fit nothing.
 """
 import sys
 
@@ -31,7 +31,7 @@ for dataset in DATASETS:
                 if STEPS:
                     cmd += ["--steps", str(STEPS)]
                 if source == "learned":
-                    cmd += ["--dynamics-cache", f"{ROOT}/dynamics/ensemble7-{dataset}-seed{seed}.h5"]
+                    cmd += ["--dynamics-cache", f"{ROOT}/dynamics/ensemble7-{dataset}.h5"]
                 else:
                     cmd += ["--dynamics", source]
                 cmd += ["--out", out]

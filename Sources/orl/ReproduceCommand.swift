@@ -62,7 +62,7 @@ extension ORL {
                 return true
             }
             try FileManager.default.createDirectory(atPath: run.directory, withIntermediateDirectories: true)
-            guard let lock = RunLock(directory: run.directory) else {
+            guard let lock = FileLock.run(run.directory) else {
                 print("busy       \(run.directory) (another queue runs it)")
                 return true
             }

@@ -6,6 +6,7 @@ public enum OfflineConfigurations {
     public static func tinyConfiguration(algorithm: OfflineAlgorithm, dataset: String, steps: Int) -> OfflineTrainingConfiguration {
         var c = OfflineTrainingConfiguration(algorithm: algorithm, dataset: dataset, preset: .short)
         c.preset = "test"
+        c.cosineScheduleEpochs = nil      // anneal over the tiny run itself
         c.seed = 5
         c.totalSteps = steps
         c.stepsPerEpoch = 100

@@ -114,7 +114,11 @@ struct OfflineTrainerTests {
         let mobile = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
         #expect(mobile.mobile.penaltyCoefficient == 1.5 && mobile.rolloutHorizon == 5)
         #expect(!mobile.sac.automaticEntropyTuning && mobile.sac.initialAlpha == 0.2)
-        #expect(mobile.preset == "short" && mobile.totalSteps == 50_000 && mobile.dynamics.maxEpochs == 5)
+        #expect(mobile.preset == "short" && mobile.totalSteps == 50_000 && mobile.dynamics.maxEpochs == 30)
+        // The short run is the start of the paper's: its cosine schedule spans 3,000 epochs.
+        #expect(mobile.cosineScheduleEpochs == 3000 && mopo.cosineScheduleEpochs == nil)
+        #expect(abs(mobile.actorLearningRate(at: 49_999) - 1e-4 * Float(0.5 * (1 + cos(Double.pi * 49 / 3000)))) < 1e-12)
+        #expect(mopo.actorLearningRate(at: 1_500_000) == 0.5e-4)      // halfway through its own 3,000 epochs
         let hcme = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "/data/halfcheetah_medium_expert-v2.hdf5")
         #expect(hcme.realRatio == 0.5 && hcme.mobile.penaltyCoefficient == 1.0)
         #expect(OfflineTrainingConfiguration(algorithm: .mobile, dataset: "walker2d-medium-v2").dynamics.maxEpochs == 30)

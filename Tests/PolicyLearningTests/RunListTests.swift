@@ -50,10 +50,12 @@ struct RunListTests {
     func locks() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        var first = RunLock(directory: directory)
+        var first = FileLock.run(directory)
         #expect(first != nil)
-        #expect(RunLock(directory: directory) == nil, "a second lock on a held run")
+        #expect(FileLock.run(directory) == nil, "a second lock on a held run")
         first = nil
-        #expect(RunLock(directory: directory) != nil, "free again once the holder is gone")
+        #expect(FileLock.run(directory) != nil, "free again once the holder is gone")
+        #expect(FileLock(waitingFor: "\(directory)/.queue-lock") != nil, "a free lock is taken without waiting")
+        #expect(FileLock(path: "/nonexistent/dir/lock") == nil)
     }
 }

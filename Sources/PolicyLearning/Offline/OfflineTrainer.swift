@@ -94,6 +94,7 @@ public final class OfflineTrainer {
     ///   - resume: continue the run in `directory` (its `dynamics.h5`, `checkpoint.h5` and logs).
     ///   - dynamicsCache: a `dynamics.h5` from an earlier fit on the same dataset and model
     ///     configuration, loaded instead of fitting (and written there after a fit when absent).
+    ///     While one run fits it, others given the same cache wait for that fit (`CACHE.lock`).
     ///   - model: a model to use as is instead of ``OfflineTrainingConfiguration/dynamicsSource``'s (a test model).
     ///   - plugIns: modules to install (``OfflinePlugIn``), e.g. from
     ///     ``OfflineTrainingConfiguration/makePlugIns(_:)``.
@@ -145,6 +146,18 @@ public final class OfflineTrainer {
         } else if configuration.dynamicsSource.usesLearnedModel {
             let ensemble = try DynamicsEnsemble(observationDimension: o, actionDimension: a, configuration: configuration.dynamics,
                                                 termination: try TerminationFunction.named(environmentName), rng: &modelRNG)
+            // Runs sharing a cache (several queues at once) wait for the one fitting it, then load it.
+            var cacheLock: FileLock?
+            if !fm.fileExists(atPath: dynamicsFile), let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
+                try fm.createDirectory(at: URL(fileURLWithPath: dynamicsCache).deletingLastPathComponent(), withIntermediateDirectories: true)
+                if let held = FileLock(path: dynamicsCache + ".lock") {
+                    cacheLock = held
+                } else {
+                    report?("dynamics: waiting for another run's fit of \(dynamicsCache)")
+                    cacheLock = FileLock(waitingFor: dynamicsCache + ".lock")
+                }
+            }
+            defer { withExtendedLifetime(cacheLock) {} }
             if fm.fileExists(atPath: dynamicsFile) {
                 try ensemble.load(from: dynamicsFile)
                 report?("dynamics: loaded \(dynamicsFile)")
@@ -177,9 +190,6 @@ public final class OfflineTrainer {
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 try? fm.removeItem(atPath: dynamicsFitFile)
                 if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
-                    // A cache in a folder not made yet must not lose the fit just done.
-                    try fm.createDirectory(at: URL(fileURLWithPath: dynamicsCache).deletingLastPathComponent(),
-                                           withIntermediateDirectories: true)
                     try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
                 }
                 let summary: [String: String] = [
@@ -278,13 +288,9 @@ public final class OfflineTrainer {
         }
     }
 
-    /// The actor's learning rate during the epoch containing `step`:
-    /// `η₀·½(1 + cos(π·e/E))`, `e = ⌊step / stepsPerEpoch⌋`, `E = ⌈totalSteps / stepsPerEpoch⌉`.
-    public func actorLearningRate(at step: Int) -> Float {
-        let epochs = (configuration.totalSteps + configuration.stepsPerEpoch - 1) / configuration.stepsPerEpoch
-        let epoch = step / configuration.stepsPerEpoch
-        return configuration.sac.actorLearningRate * Float(0.5 * (1 + cos(Double.pi * Double(epoch) / Double(epochs))))
-    }
+    /// The actor's learning rate during the epoch containing `step`
+    /// (``OfflineTrainingConfiguration/actorLearningRate(at:)``).
+    public func actorLearningRate(at step: Int) -> Float { configuration.actorLearningRate(at: step) }
 
     /// Rolls the current (stochastic) policy out in the model from states drawn from the data.
     private func rolloutModel() {
