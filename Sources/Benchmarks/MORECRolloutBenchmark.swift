@@ -13,7 +13,13 @@ import NeuralNetworks
 /// - `rollout`: unfiltered, one member evaluated per row.
 /// - `rollout-morec`: the filter (MOREC-MOBILE's rollout): one all-member step whose elite μ, σ
 ///   give the 10 candidates, then the reward on them.
-/// - `rollout-morec-mopo`: the same plus MOPO's penalty on the chosen row (MOREC-MOPO's rollout).
+/// - `rollout-mopo`: unfiltered MOPO (every member evaluated for the penalty): MOREC-MOPO's baseline.
+/// - `rollout-morec-mopo`: the filter plus MOPO's penalty on the chosen row (MOREC-MOPO's rollout).
+///
+/// `throughput_ratio_to_unfiltered` compares each filtered rollout with the unfiltered rollout of
+/// the same base (`unfiltered_reference`): `rollout-morec` with the one-member `rollout`, and
+/// `rollout-morec-mopo` with `rollout-mopo`. Matmul FLOPs bound the first near 0.12 (the filter
+/// needs every elite's prediction and 100 snapshot evaluations per row) and the second near 0.6.
 ///
 /// FLOPs per transition (matmuls, 2·m·n·k): actor 145,920; one member 263,600; one reward
 /// snapshot on one candidate `2·(40·h₁ + h₁·h₂ + h₂)` (40 = 2·17 + 6), times 10 candidates × K.
@@ -50,7 +56,7 @@ public struct MORECRolloutBenchmark: Sendable {
         let reward = 10 * Double(snapshots) * snapshot
         switch workload {
         case "rollout": return actor + member
-        case "rollout-morec": return actor + 7 * member + reward
+        case "rollout-mopo": return actor + 7 * member
         default: return actor + 7 * member + reward
         }
     }
@@ -82,7 +88,7 @@ public struct MORECRolloutBenchmark: Sendable {
         let rollout = ModelRollout(horizon: horizon, chunkSize: chunkSize)
         var buffer = ModelRollout.makeModelBuffer(rolloutBatchSize: startStates, horizon: horizon, retainEpochs: 1,
                                                   observationDimension: 17, actionDimension: 6)
-        var added = [0, 0, 0]
+        var added = [0, 0, 0, 0]
         var peak = PeakGemm(rng: &rng)
         var names = ["rollout", "rollout-morec"]
         var workloads: [() -> Void] = [{ peak.call() }, {
@@ -91,23 +97,31 @@ public struct MORECRolloutBenchmark: Sendable {
             added[1] = rollout.run(model: model, startObservations: starts, policy: policy, filter: filter, into: &buffer, rng: &rng).transitionsAdded
         }]
         if includeMOPO {
-            names.append("rollout-morec-mopo")
+            // MOREC-MOPO's own baseline: MOPO's rollout, which evaluates every member for its penalty.
+            names += ["rollout-mopo", "rollout-morec-mopo"]
             workloads.append {
-                added[2] = rollout.run(model: model, startObservations: starts, policy: policy, filter: filter,
+                added[2] = rollout.run(model: model, startObservations: starts, policy: policy,
+                                       penalty: MOPOPenalty(coefficient: 1), into: &buffer, rng: &rng).transitionsAdded
+            }
+            workloads.append {
+                added[3] = rollout.run(model: model, startObservations: starts, policy: policy, filter: filter,
                                        penalty: MOPOPenalty(coefficient: 1), into: &buffer, rng: &rng).transitionsAdded
             }
         }
         let ms = Timing.interleavedMedians(rounds: rounds, calls: [3] + [Int](repeating: 1, count: workloads.count - 1), workloads)
         let peakGflops = PeakGemm.gflops(millisecondsPerCall: ms[0])
-        let unfilteredRate = Double(added[0]) / (ms[1] / 1000)
+        let rates = names.indices.map { Double(added[$0]) / (ms[$0 + 1] / 1000) }
+        // Each filtered rollout against the unfiltered rollout of the same base: the plain one-member
+        // rollout for `rollout-morec`, MOPO's all-member rollout for `rollout-morec-mopo`.
+        let reference = ["rollout": 0, "rollout-morec": 0, "rollout-mopo": 2, "rollout-morec-mopo": 2]
         return names.indices.map { i in
-            let rate = Double(added[i]) / (ms[i + 1] / 1000)
+            let rate = rates[i], unfilteredRate = rates[reference[names[i]]!]
             let extra: [String: JSONValue] = [
                 "kernel": .string(BLASRuntime.coreName), "workers": .number(Double(ParallelGemm.workers)),
                 "chunk_size": .number(Double(chunkSize)), "start_states": .number(Double(startStates)), "horizon": .number(Double(horizon)),
                 "transitions": .number(Double(added[i])), "transitions_per_s": .number(rate),
-                "throughput_ratio_to_unfiltered": .number(rate / unfilteredRate),
-                "candidates": .number(i == 0 ? 1 : 10), "reward_snapshots": .number(Double(i == 0 ? 0 : snapshots)),
+                "throughput_ratio_to_unfiltered": .number(rate / unfilteredRate), "unfiltered_reference": .string(names[reference[names[i]]!]),
+                "candidates": .number(names[i].contains("morec") ? 10 : 1), "reward_snapshots": .number(Double(names[i].contains("morec") ? snapshots : 0)),
             ]
             return BenchmarkResult(workload: names[i], medianMs: ms[i + 1], gflop: Double(added[i]) * flopPerTransition(names[i]) / 1e9,
                                    peakGflops: peakGflops, extra: extra)
