@@ -51,9 +51,29 @@ extension ReplayBuffer {
         }
     }
 
-    /// Restores a buffer written by ``save(to:)``.
+    /// Restores a buffer written by ``save(to:)``, optionally into a larger one: with `capacity`
+    /// above the saved capacity the rows move oldest first into the bigger ring, exactly as a
+    /// buffer of that capacity from the start would hold them (a run extended to more steps).
     /// - Throws: ``HDF5Error`` for a missing key or wrong shape.
-    public init(restoringFrom group: HDF5Group) throws {
+    public init(restoringFrom group: HDF5Group, capacity newCapacity: Int? = nil) throws {
+        let saved = try ReplayBuffer(savedIn: group)
+        guard let newCapacity, newCapacity > saved.capacity else { self = saved; return }
+        self.init(capacity: newCapacity, observationDimension: saved.observationDimension, actionDimension: saved.actionDimension)
+        let ordered = saved.orderedTransitions()
+        let rows = 0..<saved.count
+        observations.assignSlice(rows, from: ordered.observations)
+        actions.assignSlice(rows, from: ordered.actions)
+        rewards.assignSlice(rows, from: ordered.rewards)
+        nextObservations.assignSlice(rows, from: ordered.nextObservations)
+        terminals.assignSlice(rows, from: ordered.terminals)
+        let start = saved.count < saved.capacity ? 0 : saved.next
+        for (i, j) in rows.enumerated() { rolloutSteps[i] = saved.rolloutSteps[(start + j) % saved.capacity] }
+        count = saved.count
+        next = saved.count % newCapacity
+    }
+
+    /// Restores a buffer written by ``save(to:)`` with its saved capacity.
+    private init(savedIn group: HDF5Group) throws {
         let capacity = Int(try group.dataset("capacity").readScalar(Int64.self))
         let count = Int(try group.dataset("count").readScalar(Int64.self))
         let observations = try group.dataset("observations").readTensor()

@@ -81,6 +81,34 @@ struct OnlineSACTests {
         #expect(fullLog.count == steps / 200)
     }
 
+    /// `orl sac --resume --steps MORE` (which sizes the buffer to the steps): a finished run
+    /// extended with a grown replay buffer equals a run made that long from the start.
+    @Test func extendedRunEqualsALongerRun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        func configuration(_ steps: Int) -> OnlineTrainingConfiguration {
+            var c = Self.pointMassConfiguration(steps: steps)
+            c.replayCapacity = steps
+            return c
+        }
+        let long = try OnlineTrainer(configuration: configuration(600), directory: dir.url.appendingPathComponent("long"), resume: false)
+        try long.run()
+        let extendedDirectory = dir.url.appendingPathComponent("extended")
+        try OnlineTrainer(configuration: configuration(400), directory: extendedDirectory, resume: false).run()
+        let extended = try OnlineTrainer(configuration: configuration(600), directory: extendedDirectory, resume: true)
+        #expect(extended.step == 400 && extended.buffer.capacity == 600 && extended.buffer.count == 400)
+        try extended.run()
+        #expect(extended.agent.actor.parameterValues() == long.agent.actor.parameterValues())
+        #expect(extended.agent.critics.parameterValues() == long.agent.critics.parameterValues())
+        #expect(extended.evaluations.map(\.result) == long.evaluations.map(\.result))
+        let a = extended.buffer.orderedTransitions(), b = long.buffer.orderedTransitions()
+        #expect(a.observations == b.observations && a.rewards == b.rewards && a.terminals == b.terminals)
+
+        var smaller = configuration(800)
+        smaller.replayCapacity = 300      // a buffer is never shrunk
+        #expect(throws: TrainingError.self) { _ = try OnlineTrainer(configuration: smaller, directory: extendedDirectory, resume: true) }
+    }
+
     @Test func resumeRefusesADifferentConfiguration() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }

@@ -44,12 +44,19 @@ extension OnlineTrainer {
         } catch {
             throw TrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
         }
+        // A run may be extended: more steps, and a replay buffer grown to hold them (never shrunk).
         var saved = state.configuration, current = configuration
+        guard current.replayCapacity >= saved.replayCapacity else {
+            throw TrainingError.checkpointMismatch(
+                file: path, reason: "its replay capacity \(saved.replayCapacity) is larger than this configuration's \(current.replayCapacity)")
+        }
         saved.totalSteps = 0
         current.totalSteps = 0
+        saved.replayCapacity = 0
+        current.replayCapacity = 0
         guard saved == current else {
             throw TrainingError.checkpointMismatch(
-                file: path, reason: "it was made with a different configuration (only the total step count may change)")
+                file: path, reason: "it was made with a different configuration (only the total step count and a larger replay capacity may change)")
         }
         try Checkpoint.load(from: path, parts: agent.checkpointParts)
         try restoreBuffers(from: file)

@@ -152,7 +152,7 @@ public final class OnlineTrainer {
     }
 
     func restoreBuffers(from file: HDF5File) throws {
-        buffer = try ReplayBuffer(restoringFrom: file.root.group("replay"))
+        buffer = try ReplayBuffer(restoringFrom: file.root.group("replay"), capacity: configuration.replayCapacity)
         timeouts = try file.root.dataset("replay/timeouts_padded").read(UInt8.self).dropLast().map { $0 != 0 }
     }
 
