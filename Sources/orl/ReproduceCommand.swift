@@ -58,24 +58,27 @@ extension ORL {
         private func execute(_ run: RunList.Run, list: RunList) throws -> Bool {
             let state = RunList.state(of: run.directory)
             if dryRun || state == .finished {
-                print("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(run.directory)")
+                say("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(run.directory)")
                 return true
             }
             try FileManager.default.createDirectory(atPath: run.directory, withIntermediateDirectories: true)
             guard let lock = FileLock.run(run.directory) else {
-                print("busy       \(run.directory) (another queue runs it)")
+                say("busy       \(run.directory) (another queue runs it)")
                 return true
             }
             // Judge again under the lock: another queue may have finished it meanwhile.
             let current = RunList.state(of: run.directory)
-            if current == .finished { print("finished   \(run.directory)"); return true }
+            if current == .finished { say("finished   \(run.directory)"); return true }
             let arguments = run.arguments + (current == .resumable && !run.arguments.contains("--resume") ? ["--resume"] : [])
-            print("running    \(run.directory)\(current == .resumable ? " (resuming)" : "")")
+            say("running    \(run.directory)\(current == .resumable ? " (resuming)" : "")")
             let status = try spawn(Self.executablePath, arguments, stdout: "\(run.directory)/stdout.log", stderr: "\(run.directory)/stderr.log")
             withExtendedLifetime(lock) {}
-            if status != 0 { print("FAILED     \(run.directory) (exit \(status); see its stderr.log; \(list.path):\(run.lineNumber))") }
+            if status != 0 { say("FAILED     \(run.directory) (exit \(status); see its stderr.log; \(list.path):\(run.lineNumber))") }
             return status == 0
         }
+
+        /// One line to standard output at once (unbuffered, so a queue's log shows each run as it starts).
+        private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
         /// This executable (so that a run list runs with the same build as the command).
         static var executablePath: String {
