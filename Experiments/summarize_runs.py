@@ -47,6 +47,15 @@ def mean_std(values):
     return m, s
 
 
+def record_of(run, records="Experiments/run-records"):
+    """The run directory itself, or its archived record when the directory is gone or unfinished
+    (Experiments/runs/DATASET/NAME -> Experiments/run-records/DATASET/NAME)."""
+    archived = os.path.join(records, os.path.basename(os.path.dirname(os.path.normpath(run))), os.path.basename(os.path.normpath(run)))
+    if not finished(run) and os.path.exists(os.path.join(archived, "finished.json")):
+        return archived
+    return run
+
+
 def finished(run):
     return os.path.exists(os.path.join(run, "final.h5")) or os.path.exists(os.path.join(run, "finished.json"))
 

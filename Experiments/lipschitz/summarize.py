@@ -74,19 +74,20 @@ def comparison(groups):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", default="Experiments/runs")
+    parser.add_argument("--runs", nargs="+", default=["Experiments/runs", "Experiments/run-records"],
+                        help="run stores: the live one and the committed archive (Experiments/archive_runs.py)")
     args = parser.parse_args()
-    if not os.path.isdir(args.runs):
-        sys.exit(f"no run directory {args.runs}; run the commands of Experiments/lipschitz/runs.txt first")
+    sys.path.insert(0, os.path.dirname(HERE))
+    import summarize_runs as store
     groups = {}
-    for dataset in sorted(os.listdir(args.runs)):
-        if dataset == "dynamics" or not os.path.isdir(os.path.join(args.runs, dataset)):
-            continue
-        for name in sorted(os.listdir(os.path.join(args.runs, dataset))):
-            match = re.fullmatch(r"(mopo|lipschitz-mopo)-seed(\d+)", name)
-            run = read_run(os.path.join(args.runs, dataset, name)) if match else None
-            if run:
-                groups.setdefault((dataset, match.group(1)), []).append(run)
+    for _, path in store.run_directories(args.runs):
+        dataset, name = os.path.basename(os.path.dirname(path)), os.path.basename(path)
+        match = re.fullmatch(r"(mopo|lipschitz-mopo)-seed(\d+)", name)
+        run = read_run(path) if match else None
+        if run:
+            groups.setdefault((dataset, match.group(1)), []).append(run)
+    if not groups:
+        sys.exit(f"no runs under {args.runs}; run `orl reproduce mopo-mobile lipschitz` first")
     header = ["dataset (self-made, -orl)", "algorithm", "model members", "seeds (steps done)",
               "final score", "score, last 3 evals", "Lipschitz upper bound", "Lipschitz empirical",
               "empirical, state block", "dynamics fit s", "agent wall s"]

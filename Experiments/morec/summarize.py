@@ -10,6 +10,8 @@ import argparse, csv, json, os, re, statistics, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.dirname(HERE))
+import summarize_runs as store  # noqa: E402  (finished runs' archived records)
 
 
 def runs():
@@ -18,7 +20,8 @@ def runs():
         if not line or line.startswith("#") or " train " not in line:
             continue
         opt = dict(re.findall(r"--([a-z-]+) (\S+)", line))
-        yield opt["algo"], opt["dataset"], int(opt["seed"]), os.path.join(ROOT, opt["out"])
+        yield opt["algo"], opt["dataset"], int(opt["seed"]), store.record_of(os.path.join(ROOT, opt["out"]),
+                                                                             os.path.join(ROOT, "Experiments", "run-records"))
 
 
 def read(directory):

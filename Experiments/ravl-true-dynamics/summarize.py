@@ -17,7 +17,9 @@ import sys
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-RUNS = sys.argv[1] if len(sys.argv) > 1 else "Experiments/runs"
+RUNS = sys.argv[1:] or ["Experiments/runs", "Experiments/run-records"]   # live store, committed archive
+sys.path.insert(0, os.path.dirname(HERE))
+import summarize_runs as store  # noqa: E402
 NAMES = {f"{algo}{suffix}" for algo in ("ravl", "mopo", "mobile") for suffix in ("", "-true")}
 LAST = 3
 
@@ -41,10 +43,7 @@ def mean_std(values):
 def main():
     groups = defaultdict(list)   # (dataset, algo, source) -> [(seed, rows)]
     paths = []
-    for dataset in sorted(os.listdir(RUNS)) if os.path.isdir(RUNS) else []:
-        folder = os.path.join(RUNS, dataset)
-        if os.path.isdir(folder) and dataset != "dynamics":
-            paths += [os.path.join(folder, n) for n in sorted(os.listdir(folder)) if n.rsplit("-seed", 1)[0] in NAMES]
+    paths += [path for name, path in store.run_directories(RUNS) if name in NAMES]
     for path in paths:
         if not os.path.exists(os.path.join(path, "progress.csv")):
             continue
