@@ -103,6 +103,30 @@ struct DatasetGenerationTests {
         }
     }
 
+    /// A run that ends mid-episode has its last checkpoint at an earlier episode boundary; the
+    /// full-replay kind still gets every row, from the run's final `replay.h5`.
+    @Test func fullReplayOfARunEndingMidEpisodeHasEveryRow() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        var config = OnlineSACTests.pointMassConfiguration(steps: 410)   // 20-step episodes: ends mid-episode
+        config.saveSnapshots = true
+        config.evaluationInterval = 205
+        config.replayCapacity = 410
+        let run = dir.url.appendingPathComponent("run")
+        let trainer = try OnlineTrainer(configuration: config, directory: run, resume: false)
+        try trainer.run()
+        #expect(FileManager.default.fileExists(atPath: trainer.finalReplayPath))
+        let checkpointRows = try ReplayBuffer(restoringFrom: HDF5File(path: trainer.checkpointPath).root.group("replay")).count
+        #expect(checkpointRows == 400, "the last checkpoint is the step-400 episode boundary")
+        let policies = dir.url.appendingPathComponent("policies")
+        let (_, expert) = try BehaviourPolicy.extract(run: run, environment: "pointmass", into: policies)
+        #expect(expert.step == 410)
+        let made = try DatasetGenerator(environment: "pointmass", kind: .fullReplay, seed: 0, policies: policies, run: run)
+            .generate(to: dir.path("full.hdf5"), workDirectory: dir.url.appendingPathComponent("w"))
+        #expect(made.count == 410)
+        #expect(made.observations.slice(0..<410) == trainer.buffer.orderedTransitions().observations)
+    }
+
     @Test func missingPoliciesExplainHowToMakeThem() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }

@@ -92,16 +92,18 @@ public struct DatasetGenerator {
             throw DatasetGenerationError.missingReplay(
                 run: "(none given)", hint: "pass --run with the `orl sac` run the policies came from")
         }
-        let checkpoint = run.appendingPathComponent("checkpoint.h5").path
-        guard FileManager.default.fileExists(atPath: checkpoint) else {
+        // The finished run's whole buffer (replay.h5), else its last checkpoint (an episode boundary).
+        let candidates = ["replay.h5", "checkpoint.h5"].map { run.appendingPathComponent($0).path }
+        guard let source = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
             throw DatasetGenerationError.missingReplay(
                 run: run.path, hint: "re-run `orl sac --env \(environment) --steps \(steps) --seed <the run's seed> --out \(run.path)`; the run is deterministic")
         }
-        let file = try HDF5File(path: checkpoint)
+        let file = try HDF5File(path: source)
         let buffer = try ReplayBuffer(restoringFrom: file.root.group("replay"))
         let timeouts = try file.root.dataset("replay/timeouts_padded").read(UInt8.self).dropLast().map { $0 != 0 }
         guard buffer.count >= steps, timeouts.count >= steps else {
-            throw DatasetGenerationError.missingReplay(run: run.path, hint: "its buffer holds \(buffer.count) rows, \(steps) needed")
+            throw DatasetGenerationError.missingReplay(
+                run: run.path, hint: "\((source as NSString).lastPathComponent) holds \(buffer.count) rows, \(steps) needed; `orl sac --resume` with the run's --steps and seed finishes the run and writes replay.h5")
         }
         let all = buffer.orderedTransitions()
         let rows = Array(0..<steps)

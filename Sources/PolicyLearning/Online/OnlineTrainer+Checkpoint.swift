@@ -24,11 +24,27 @@ extension OnlineTrainer {
         try AtomicFile.produce(checkpointPath) { temporary in
             try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
             let file = try HDF5File(path: temporary, mode: .readWrite)
-            try buffer.save(to: file.root.createGroup("replay"))
-            try file.root.write(timeouts.map { $0 ? UInt8(1) : 0 } + [0], at: "replay/timeouts_padded")
+            try writeReplay(to: file)
             try file.root.write(json, at: "trainer/state")
             try file.flush()
         }
+    }
+
+    /// Writes `replay.h5` atomically at the end of a run: the whole replay buffer as of the last
+    /// step (`replay/*`, the checkpoint's layout). A checkpoint is only written at an episode
+    /// boundary, so when the run ends mid-episode this is the only file holding every row, which
+    /// the replay dataset kinds (full-replay) read.
+    func saveFinalReplay() throws {
+        try AtomicFile.produce(finalReplayPath) { temporary in
+            let file = try HDF5File(path: temporary, mode: .create)
+            try writeReplay(to: file)
+            try file.flush()
+        }
+    }
+
+    private func writeReplay(to file: HDF5File) throws {
+        try buffer.save(to: file.root.createGroup("replay"))
+        try file.root.write(timeouts.map { $0 ? UInt8(1) : 0 } + [0], at: "replay/timeouts_padded")
     }
 
     /// Loads everything ``saveCheckpoint()`` wrote.

@@ -46,6 +46,8 @@ public final class OnlineTrainer {
     public var checkpointPath: String { directory.appendingPathComponent("checkpoint.h5").path }
     /// Path of the agent saved when ``run(progress:)`` finishes.
     public var finalAgentPath: String { directory.appendingPathComponent("final.h5").path }
+    /// The whole replay buffer as of the run's last step, written when the run ends (`replay.h5`).
+    public var finalReplayPath: String { directory.appendingPathComponent("replay.h5").path }
 
     /// Creates a trainer writing into `directory`; with `resume`, continues the run found there.
     /// - Throws: ``TrainingError`` for a bad configuration, an existing run without `resume`, or a
@@ -139,6 +141,7 @@ public final class OnlineTrainer {
         // Resume points are episode boundaries only (environments restart from seeded resets, so
         // nothing of the simulator needs saving); the trained agent is always saved as final.h5.
         if needsReset { try saveCheckpoint() }
+        try saveFinalReplay()
         try AtomicFile.produce(finalAgentPath) { try Checkpoint.save(to: $0, parts: agent.checkpointParts) }
     }
 
