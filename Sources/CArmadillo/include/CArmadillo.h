@@ -60,6 +60,20 @@ int orl_blas_select_core(const char *name);
 int orl_blas_num_threads(void);
 void orl_blas_set_num_threads(int threads);
 
+// MARK: - Worker pool (worker_pool.cpp)
+
+/// One iteration of a parallel loop: `context` as given to orl_pool_run, `index` in 0..<iterations.
+typedef void (*orl_pool_body)(void *context, int index);
+
+/// Runs body(context, i) for every i in 0..<iterations on the calling thread and the pool's
+/// helper threads (one fewer than the online CPUs), returning when all are done. Iterations must
+/// be independent. Nested calls, and calls from another thread while a job runs, run their
+/// iterations in order on the calling thread.
+void orl_pool_run(int iterations, orl_pool_body body, void *context);
+
+/// Threads that take part in orl_pool_run: the caller plus the helpers.
+int orl_pool_threads(void);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.

@@ -83,7 +83,7 @@ extension Kernels {
                         } else {
                             let box = UncheckedBox(work)
                             let workers = Swift.min(ParallelGemm.workers, tasks)
-                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                            WorkerPool.run(iterations: workers) { w in
                                 for task in stride(from: w, to: tasks, by: workers) { box.value(task) }
                             }
                         }
