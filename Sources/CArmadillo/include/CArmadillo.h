@@ -74,6 +74,13 @@ void orl_pool_run(int iterations, orl_pool_body body, void *context);
 /// Threads that take part in orl_pool_run: the caller plus the helpers.
 int orl_pool_threads(void);
 
+// MARK: - Vectorised elementwise loops (vector_kernels.cpp)
+
+/// sigmoid[i] = σ(c[i]) and c[i] ← c[i]·σ(c[i]) for i < count, with the widest vector unit the
+/// CPU has; the same bits as the Swift loop it replaces (FastMath.exp). `c` and `sigmoid` must
+/// not overlap.
+void orl_silu_in_place(float *c, float *sigmoid, long count);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.
