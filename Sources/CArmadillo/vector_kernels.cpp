@@ -62,6 +62,41 @@ SiluKernel chooseSilu() {
 
 const SiluKernel siluKernel = chooseSilu();
 
+// One Adam/AdamW step over `count` parameters (Adam.applySingle), operation for operation.
+#define ORL_ADAM_BODY                                                                      \
+    for (long i = 0; i < count; ++i) {                                                     \
+        const float theta = p[i] * decay;                                                  \
+        const float gi = g[i] + l2 * theta;                                                \
+        const float mi = b1 * m[i] + (1.0f - b1) * gi;                                     \
+        const float vi = b2 * v[i] + (1.0f - b2) * (gi * gi);                              \
+        m[i] = mi;                                                                         \
+        v[i] = vi;                                                                         \
+        p[i] = theta - stepSize * (mi / (__builtin_sqrtf(vi) / bias2Root + eps));          \
+    }
+
+#define ORL_ADAM_ARGS                                                                      \
+    const float *__restrict g, float *__restrict p, float *__restrict m, float *__restrict v, long count, \
+    float b1, float b2, float eps, float stepSize, float bias2Root, float decay, float l2
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void adamAVX512(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+__attribute__((target("avx2,fma"))) void adamAVX2(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+void adamBaseline(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+
+using AdamKernel = void (*)(ORL_ADAM_ARGS);
+
+AdamKernel chooseAdam() {
+    if (orl_cpu_supports_avx512()) return adamAVX512;
+    if (orl_cpu_supports_avx2()) return adamAVX2;
+    return adamBaseline;
+}
+
+const AdamKernel adamKernel = chooseAdam();
+
 } // namespace
 
 extern "C" void orl_silu_in_place(float *c, float *sigmoid, long count) { siluKernel(c, sigmoid, count); }
+
+extern "C" void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
+                              float eps, float stepSize, float bias2Root, float decay, float l2) {
+    adamKernel(g, p, m, v, count, b1, b2, eps, stepSize, bias2Root, decay, l2);
+}

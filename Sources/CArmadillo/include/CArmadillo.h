@@ -81,6 +81,12 @@ int orl_pool_threads(void);
 /// not overlap.
 void orl_silu_in_place(float *c, float *sigmoid, long count);
 
+/// One Adam step over `count` parameters, in place on p, m and v (NeuralNetworks' Adam):
+/// θ = p·decay, g' = g + l2·θ, m = b1·m + (1 − b1)·g', v = b2·v + (1 − b2)·g'²,
+/// p = θ − stepSize·(m / (√v / bias2Root + eps)). The four arrays must not overlap.
+void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
+                   float eps, float stepSize, float bias2Root, float decay, float l2);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.
