@@ -43,9 +43,13 @@ extension Kernels {
                                                   UnsafeMutablePointer(mutating: py.baseAddress!),
                                                   UnsafeMutablePointer(mutating: ps.baseAddress!), po.baseAddress!,
                                                   dbPointer ?? po.baseAddress!])
-                        // Whole rows per task when there are enough groups (members) to share out,
-                        // else blocks of 64 columns.
-                        let columnBlock = groups >= ParallelGemm.workers ? Swift.max(n, 1) : 64
+                        // Whole rows per task when the groups (members) share out evenly, else
+                        // one column block per worker in every group, so no worker gets an extra
+                        // member (7 members on 2 workers would split 4:3). Each column's sum still
+                        // runs over its rows in order, so the split never changes the result.
+                        let workers = ParallelGemm.workers
+                        let columnBlock = groups % workers == 0
+                            ? Swift.max(n, 1) : Swift.max(16, ((n + workers - 1) / workers + 15) & ~15)
                         let blocks = (n + columnBlock - 1) / columnBlock
                         let tasks = groups * blocks
                         let isReLU = activation == .relu, sums = dbPointer != nil
