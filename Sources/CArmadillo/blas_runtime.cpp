@@ -23,6 +23,7 @@ __attribute__((weak)) void gotoblas_dynamic_quit(void);
 __attribute__((weak)) char *openblas_get_corename(void);
 __attribute__((weak)) int openblas_get_num_threads(void);
 __attribute__((weak)) void openblas_set_num_threads(int);
+__attribute__((weak)) int blas_thread_shutdown_(void);
 }
 
 namespace {
@@ -167,8 +168,17 @@ int orl_blas_select_core(const char *name) {
 
 int orl_blas_num_threads(void) { return openblas_get_num_threads ? openblas_get_num_threads() : 1; }
 
+// Going down to one thread also stops OpenBLAS's worker threads. Otherwise each idle worker
+// keeps polling for work with sched_yield for 2^28 cycles (about 70 ms at 3.7 GHz) after its last
+// job before it sleeps, taking a core's share from the library's own workers, which is exactly
+// when a caller asks for one BLAS thread (Tensor.parallelGemm splits work itself then). On the
+// SAC benchmarks that spinning was about 30% of all CPU samples. OpenBLAS restarts its pool by
+// itself on the next call that wants threads (the same path it uses after fork()).
 void orl_blas_set_num_threads(int threads) {
-    if (openblas_set_num_threads && threads > 0) openblas_set_num_threads(threads);
+    if (!openblas_set_num_threads || threads <= 0) return;
+    const int before = orl_blas_num_threads();
+    openblas_set_num_threads(threads);
+    if (threads == 1 && before > 1 && blas_thread_shutdown_) blas_thread_shutdown_();
 }
 
 } // extern "C"

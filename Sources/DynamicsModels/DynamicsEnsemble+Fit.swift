@@ -226,20 +226,18 @@ extension DynamicsEnsemble {
     /// loss before the step.
     @discardableResult
     public func trainStep(inputs: Tensor, targets: Tensor) -> Float {
-        let d = targetDimension
         let output = network.network(Variable(inputs))                           // [E, b, W]
-        let mean = configuration.probabilistic ? output.slice(0..<d, axis: 2) : output
         var loss: Variable
         if configuration.probabilistic {
-            let logVariance = softBoundedLogVariance(output.slice(d..<(2 * d), axis: 2),
-                                                     maxLogVariance: network.maxLogVariance,
-                                                     minLogVariance: network.minLogVariance)
-            loss = gaussianNegativeLogLikelihood(mean: mean, logVariance: logVariance, target: Variable(targets))
+            // One fused pass: the same as the NLL of mean and softBoundedLogVariance(output[…, d...]).
+            loss = gaussianNegativeLogLikelihood(output: output, target: Variable(targets),
+                                                 maxLogVariance: network.maxLogVariance,
+                                                 minLogVariance: network.minLogVariance)
                 + logVarianceBoundPenalty(maxLogVariance: network.maxLogVariance, minLogVariance: network.minLogVariance,
                                           coefficient: configuration.logVarianceLossCoefficient)
         } else {
             let members = output.shape[0]
-            loss = (mean - Variable(targets)).square().reshaped([members, -1]).mean(axis: 1).sum()
+            loss = (output - Variable(targets)).square().reshaped([members, -1]).mean(axis: 1).sum()
         }
         if configuration.weightDecayStyle != .decoupled {
             for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {

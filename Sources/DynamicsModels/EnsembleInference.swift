@@ -98,7 +98,7 @@ enum EnsembleInference {
                 let q = p.pointer
                 for i in lo..<hi { let v = q[i]; q[i] = v / (1 + FastMath.exp(-v)) }
             }
-            if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+            if workers == 1 { body(0) } else { WorkerPool.run(iterations: workers, body) }
         }
     }
 }

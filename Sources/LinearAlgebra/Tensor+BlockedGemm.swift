@@ -86,7 +86,7 @@ extension Tensor {
                     work(0)
                 } else {
                     let workBox = UncheckedSendableBox(work)
-                    DispatchQueue.concurrentPerform(iterations: workers) { workBox.value($0) }
+                    WorkerPool.run(iterations: workers) { workBox.value($0) }
                 }
             }
         }

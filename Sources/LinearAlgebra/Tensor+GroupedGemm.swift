@@ -53,7 +53,7 @@ extension Tensor {
                           p.b + g * k * n, Int32(n), beta, p.c + r0 * n, Int32(n))
             }
         }
-        if workers == 1 { body(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: body) }
+        if workers == 1 { body(0) } else { WorkerPool.run(iterations: workers, body) }
         withExtendedLifetime((a, b)) {}
     }
 }

@@ -65,13 +65,13 @@ extension Tensor {
         // Row offset r of op(A) starts at r·lda untransposed, at column r transposed.
         let rowStep = transposeA ? 1 : lda
         if tall {
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            WorkerPool.run(iterations: workers) { w in
                 let r0 = rows * w / workers, r1 = rows * (w + 1) / workers
                 orl_sgemm(ta, tb, Int32(r1 - r0), Int32(n), Int32(k), alpha, p.a + r0 * rowStep, Int32(lda),
                           p.b, Int32(ldb), beta, p.c + r0 * n, Int32(n))
             }
         } else if batch % workers == 0 {
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            WorkerPool.run(iterations: workers) { w in
                 let e0 = batch * w / workers, e1 = batch * (w + 1) / workers
                 orl_sgemm_batched(Int32(e1 - e0), ta, tb, Int32(m), Int32(n), Int32(k), alpha,
                                   p.a + e0 * strideA, Int32(lda), Int64(strideA), p.b + e0 * strideB, Int32(ldb),
@@ -81,7 +81,7 @@ extension Tensor {
             // Whole members where they divide evenly, then the leftover members split by rows:
             // 7 members on 2 cores run 3 full products each plus half of the seventh.
             let whole = batch / workers, rest = batch % workers, first = whole * workers
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            WorkerPool.run(iterations: workers) { w in
                 if whole > 0 {
                     let e0 = w * whole
                     orl_sgemm_batched(Int32(whole), ta, tb, Int32(m), Int32(n), Int32(k), alpha,

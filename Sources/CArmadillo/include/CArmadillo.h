@@ -60,6 +60,33 @@ int orl_blas_select_core(const char *name);
 int orl_blas_num_threads(void);
 void orl_blas_set_num_threads(int threads);
 
+// MARK: - Worker pool (worker_pool.cpp)
+
+/// One iteration of a parallel loop: `context` as given to orl_pool_run, `index` in 0..<iterations.
+typedef void (*orl_pool_body)(void *context, int index);
+
+/// Runs body(context, i) for every i in 0..<iterations on the calling thread and the pool's
+/// helper threads (one fewer than the online CPUs), returning when all are done. Iterations must
+/// be independent. Nested calls, and calls from another thread while a job runs, run their
+/// iterations in order on the calling thread.
+void orl_pool_run(int iterations, orl_pool_body body, void *context);
+
+/// Threads that take part in orl_pool_run: the caller plus the helpers.
+int orl_pool_threads(void);
+
+// MARK: - Vectorised elementwise loops (vector_kernels.cpp)
+
+/// sigmoid[i] = σ(c[i]) and c[i] ← c[i]·σ(c[i]) for i < count, with the widest vector unit the
+/// CPU has; the same bits as the Swift loop it replaces (FastMath.exp). `c` and `sigmoid` must
+/// not overlap.
+void orl_silu_in_place(float *c, float *sigmoid, long count);
+
+/// One Adam step over `count` parameters, in place on p, m and v (NeuralNetworks' Adam):
+/// θ = p·decay, g' = g + l2·θ, m = b1·m + (1 − b1)·g', v = b2·v + (1 − b2)·g'²,
+/// p = θ − stepSize·(m / (√v / bias2Root + eps)). The four arrays must not overlap.
+void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
+                   float eps, float stepSize, float bias2Root, float decay, float l2);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.

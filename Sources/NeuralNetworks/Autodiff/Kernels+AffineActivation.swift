@@ -10,15 +10,11 @@ extension Kernels {
         for i in range { c[i] = Swift.max(c[i], 0) }
     }
 
-    /// σ(c) into `sigmoid` and c·σ(c) in place over `range` (same results as ``silu(_:)``).
+    /// σ(c) into `sigmoid` and c·σ(c) in place over `range` (same results as ``silu(_:)``), in
+    /// the CPU's widest vectors: this epilogue is the largest elementwise cost of a SiLU network.
     @inline(__always)
     static func siluInPlace(_ c: UnsafeMutablePointer<Float>, sigmoid: UnsafeMutablePointer<Float>, _ range: Range<Int>) {
-        for i in range {
-            let v = c[i]
-            let s = 1 / (1 + Kernels.exp(-v))
-            sigmoid[i] = s
-            c[i] = v * s
-        }
+        VectorKernels.siluInPlace(c + range.lowerBound, sigmoid: sigmoid + range.lowerBound, count: range.count)
     }
 
     /// The gradient before the activation, and optionally the bias gradient, in one pass.
@@ -47,9 +43,13 @@ extension Kernels {
                                                   UnsafeMutablePointer(mutating: py.baseAddress!),
                                                   UnsafeMutablePointer(mutating: ps.baseAddress!), po.baseAddress!,
                                                   dbPointer ?? po.baseAddress!])
-                        // Whole rows per task when there are enough groups (members) to share out,
-                        // else blocks of 64 columns.
-                        let columnBlock = groups >= ParallelGemm.workers ? Swift.max(n, 1) : 64
+                        // Whole rows per task when the groups (members) share out evenly, else
+                        // one column block per worker in every group, so no worker gets an extra
+                        // member (7 members on 2 workers would split 4:3). Each column's sum still
+                        // runs over its rows in order, so the split never changes the result.
+                        let workers = ParallelGemm.workers
+                        let columnBlock = groups % workers == 0
+                            ? Swift.max(n, 1) : Swift.max(16, ((n + workers - 1) / workers + 15) & ~15)
                         let blocks = (n + columnBlock - 1) / columnBlock
                         let tasks = groups * blocks
                         let isReLU = activation == .relu, sums = dbPointer != nil
@@ -83,7 +83,7 @@ extension Kernels {
                         } else {
                             let box = UncheckedBox(work)
                             let workers = Swift.min(ParallelGemm.workers, tasks)
-                            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                            WorkerPool.run(iterations: workers) { w in
                                 for task in stride(from: w, to: tasks, by: workers) { box.value(task) }
                             }
                         }

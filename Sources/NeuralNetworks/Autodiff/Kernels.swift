@@ -71,7 +71,7 @@ enum Kernels {
                 } else {
                     let box = UncheckedBox(work)
                     let workers = Swift.min(ParallelGemm.workers, tasks)
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    WorkerPool.run(iterations: workers) { w in
                         for task in stride(from: w, to: tasks, by: workers) { box.value(task) }
                     }
                 }
@@ -126,7 +126,7 @@ enum Kernels {
         }
         withoutActuallyEscaping(body) { body in
             let box = UncheckedBox(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
+            WorkerPool.run(iterations: workers) { w in
                 // Chunks aligned to 16 floats (one cache line).
                 let chunk = ((count + workers - 1) / workers + 15) & ~15
                 let lo = Swift.min(count, w * chunk), hi = Swift.min(count, lo + chunk)
@@ -216,7 +216,7 @@ enum Kernels {
                 } else {
                     let box = UncheckedBox(fill)
                     let workers = ParallelGemm.workers
-                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    WorkerPool.run(iterations: workers) { w in
                         box.value((rows * w / workers)..<(rows * (w + 1) / workers))
                     }
                 }

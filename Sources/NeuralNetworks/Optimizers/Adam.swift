@@ -83,16 +83,13 @@ open class Adam: Optimizer<AdamState> {
                                                      pm.baseAddress!, pv.baseAddress!])
                         Kernels.parallelFor(pp.count) { range in
                             let g = ptrs.pointers[0], p = ptrs.pointers[1], mm = ptrs.pointers[2], vv = ptrs.pointers[3]
-                            // One branch-free pass; decay = 1 and l2 = 0 leave θ and g exactly unchanged.
-                            for i in range {
-                                let theta = p[i] * decay
-                                let gi = g[i] + l2 * theta
-                                let mi = b1 * mm[i] + (1 - b1) * gi
-                                let vi = b2 * vv[i] + (1 - b2) * (gi * gi)
-                                mm[i] = mi
-                                vv[i] = vi
-                                p[i] = theta - stepSize * (mi / (FastMath.squareRoot(vi) / bias2Root + eps))
-                            }
+                            // One branch-free pass in the CPU's widest vectors (the same operations,
+                            // in this order, as the loop it replaced); decay = 1 and l2 = 0 leave θ
+                            // and g exactly unchanged.
+                            let lo = range.lowerBound
+                            VectorKernels.adamStep(gradient: g + lo, parameter: p + lo, m: mm + lo, v: vv + lo,
+                                                   count: range.count, beta1: b1, beta2: b2, epsilon: eps,
+                                                   stepSize: stepSize, bias2Root: bias2Root, decay: decay, l2: l2)
                         }
                     }
                 }

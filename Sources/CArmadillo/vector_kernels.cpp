@@ -1,0 +1,102 @@
+// Elementwise loops compiled for the widest vector unit the CPU has. Swift code in this package
+// is built for baseline x86-64 (4-wide SSE), and no unsafe flags may change that; a C++ function
+// can carry its own target attribute, so the hottest elementwise loop gets AVX-512 or AVX2
+// versions, chosen once at run time. Floating-point contraction is off, so every version does
+// exactly the operations of the Swift code it replaces (FastMath.exp) and the results are the
+// same bits on every path.
+#include "CArmadillo.h"
+
+#include <cstdint>
+#include <cstring>
+
+#pragma clang fp contract(off)
+
+namespace {
+
+// FastMath.exp (LinearAlgebra/FastMath.swift), operation for operation.
+__attribute__((always_inline)) inline float fastExp(float x) {
+    x = (-87.0f >= x) ? -87.0f : x;     // Swift.max(x, -87)
+    x = (88.0f < x) ? 88.0f : x;        // Swift.min(x, 88)
+    const float shifted = x * 1.44269504f + 12582912.0f;
+    const float n = shifted - 12582912.0f;
+    const float r = x - n * 0.693359375f + n * 2.1219444e-4f;
+    float p = 1.98756915e-4f;
+    p = p * r + 1.39819995e-3f;
+    p = p * r + 8.3334519e-3f;
+    p = p * r + 4.1665796e-2f;
+    p = p * r + 1.66666655e-1f;
+    p = p * r + 5.0000001e-1f;
+    p = p * (r * r) + r + 1.0f;
+    uint32_t bits;
+    std::memcpy(&bits, &shifted, sizeof bits);
+    bits = (bits - 0x4B400000u + 127u) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof scale);
+    return p * scale;
+}
+
+// σ(c) into `sigmoid`, c·σ(c) in place (Kernels.siluInPlace).
+#define ORL_SILU_BODY                                   \
+    for (long i = 0; i < count; ++i) {                  \
+        const float v = c[i];                           \
+        const float s = 1.0f / (1.0f + fastExp(-v));    \
+        sigmoid[i] = s;                                 \
+        c[i] = v * s;                                   \
+    }
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+void siluAVX512(float *__restrict c, float *__restrict sigmoid, long count) { ORL_SILU_BODY }
+
+__attribute__((target("avx2,fma")))
+void siluAVX2(float *__restrict c, float *__restrict sigmoid, long count) { ORL_SILU_BODY }
+
+void siluBaseline(float *__restrict c, float *__restrict sigmoid, long count) { ORL_SILU_BODY }
+
+using SiluKernel = void (*)(float *__restrict, float *__restrict, long);
+
+SiluKernel chooseSilu() {
+    if (orl_cpu_supports_avx512()) return siluAVX512;
+    if (orl_cpu_supports_avx2()) return siluAVX2;
+    return siluBaseline;
+}
+
+const SiluKernel siluKernel = chooseSilu();
+
+// One Adam/AdamW step over `count` parameters (Adam.applySingle), operation for operation.
+#define ORL_ADAM_BODY                                                                      \
+    for (long i = 0; i < count; ++i) {                                                     \
+        const float theta = p[i] * decay;                                                  \
+        const float gi = g[i] + l2 * theta;                                                \
+        const float mi = b1 * m[i] + (1.0f - b1) * gi;                                     \
+        const float vi = b2 * v[i] + (1.0f - b2) * (gi * gi);                              \
+        m[i] = mi;                                                                         \
+        v[i] = vi;                                                                         \
+        p[i] = theta - stepSize * (mi / (__builtin_sqrtf(vi) / bias2Root + eps));          \
+    }
+
+#define ORL_ADAM_ARGS                                                                      \
+    const float *__restrict g, float *__restrict p, float *__restrict m, float *__restrict v, long count, \
+    float b1, float b2, float eps, float stepSize, float bias2Root, float decay, float l2
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma"))) void adamAVX512(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+__attribute__((target("avx2,fma"))) void adamAVX2(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+void adamBaseline(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
+
+using AdamKernel = void (*)(ORL_ADAM_ARGS);
+
+AdamKernel chooseAdam() {
+    if (orl_cpu_supports_avx512()) return adamAVX512;
+    if (orl_cpu_supports_avx2()) return adamAVX2;
+    return adamBaseline;
+}
+
+const AdamKernel adamKernel = chooseAdam();
+
+} // namespace
+
+extern "C" void orl_silu_in_place(float *c, float *sigmoid, long count) { siluKernel(c, sigmoid, count); }
+
+extern "C" void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
+                              float eps, float stepSize, float bias2Root, float decay, float l2) {
+    adamKernel(g, p, m, v, count, b1, b2, eps, stepSize, bias2Root, decay, l2);
+}

@@ -1,0 +1,27 @@
+import CArmadillo
+
+/// Elementwise loops compiled for the CPU's widest vector unit (AVX-512, AVX2 or baseline),
+/// chosen once at run time. Each gives the same bits as the plain Swift loop it stands for.
+public enum VectorKernels {
+    /// `sigmoid[i] = σ(c[i])` and `c[i] = c[i]·σ(c[i])` for `i < count` (SiLU), with σ computed
+    /// as `1 / (1 + FastMath.exp(−c))`. `c` and `sigmoid` must not overlap.
+    @inlinable
+    public static func siluInPlace(_ c: UnsafeMutablePointer<Float>, sigmoid: UnsafeMutablePointer<Float>, count: Int) {
+        orl_silu_in_place(c, sigmoid, count)
+    }
+
+    /// One Adam (or AdamW) step over `count` parameters, in place on `p`, `m` and `v`:
+    ///
+    /// ```
+    /// θ = p·decay;  g′ = g + l2·θ;  m = β₁m + (1 − β₁)g′;  v = β₂v + (1 − β₂)g′²
+    /// p = θ − stepSize · (m / (√v / bias2Root + ε))
+    /// ```
+    /// The four arrays must not overlap.
+    @inlinable
+    public static func adamStep(gradient g: UnsafePointer<Float>, parameter p: UnsafeMutablePointer<Float>,
+                                m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>, count: Int,
+                                beta1: Float, beta2: Float, epsilon: Float, stepSize: Float, bias2Root: Float,
+                                decay: Float, l2: Float) {
+        orl_adam_step(g, p, m, v, count, beta1, beta2, epsilon, stepSize, bias2Root, decay, l2)
+    }
+}
