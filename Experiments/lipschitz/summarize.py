@@ -83,7 +83,7 @@ def main():
     for _, path in store.run_directories(args.runs):
         dataset, name = os.path.basename(os.path.dirname(path)), os.path.basename(path)
         match = re.fullmatch(r"(mopo|lipschitz-mopo)-seed(\d+)", name)
-        run = read_run(path) if match else None
+        run = read_run(path) if match and store.finished(path) else None   # finished runs only
         if run:
             groups.setdefault((dataset, match.group(1)), []).append(run)
     if not groups:

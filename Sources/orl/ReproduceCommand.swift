@@ -80,9 +80,11 @@ extension ORL {
         /// One line to standard output at once (unbuffered, so a queue's log shows each run as it starts).
         private func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-        /// This executable (so that a run list runs with the same build as the command).
+        /// This executable (so that a run list runs with the same build as the command). On Linux
+        /// `/proc/self/exe` itself, which still starts this image after the file was replaced by a
+        /// rebuild (its resolved name then ends in "(deleted)").
         static var executablePath: String {
-            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            FileManager.default.isExecutableFile(atPath: "/proc/self/exe") ? "/proc/self/exe" : CommandLine.arguments[0]
         }
 
         /// Runs a Python script with Experiments/.venv's interpreter when it exists (matplotlib), else python3.
