@@ -44,6 +44,16 @@ struct RunListTests {
         }
         _ = FileManager.default.createFile(atPath: "\(directory)/final.h5", contents: Data())
         #expect(RunList.state(of: directory) == .finished)
+
+        // A run gone from this machine but archived in the committed records is not redone.
+        let records = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: records) }
+        let gone = "/nonexistent/runs/hopper-medium-orl/mopo-seed1"
+        #expect(RunList.state(of: gone, records: records) == .new)
+        try FileManager.default.createDirectory(atPath: "\(records)/hopper-medium-orl/mopo-seed1", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: "\(records)/hopper-medium-orl/mopo-seed1/finished.json", contents: Data("{}".utf8))
+        #expect(RunList.state(of: gone, records: records) == .finished)
+        #expect(RunList.state(of: "/nonexistent/runs/hopper-medium-orl/mopo-seed2", records: records) == .new)
     }
 
     @Test("a run lock excludes a second holder until it is released")

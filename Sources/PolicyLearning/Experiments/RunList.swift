@@ -59,11 +59,17 @@ public struct RunList: Sendable {
         }
     }
 
-    /// The state of a run directory.
-    public static func state(of directory: String) -> State {
+    /// The state of a run directory. A run whose record was archived (`records/DATASET/NAME/finished.json`,
+    /// written by `Experiments/archive_runs.py` and committed) is finished even where its directory
+    /// is gone, so a new machine does not redo it.
+    public static func state(of directory: String, records: String? = "Experiments/run-records") -> State {
         let fm = FileManager.default
         func has(_ name: String) -> Bool { fm.fileExists(atPath: (directory as NSString).appendingPathComponent(name)) }
         if has("final.h5") || has("reward.h5") { return .finished }
+        if let records {
+            let parts = (directory as NSString).standardizingPath.split(separator: "/").suffix(2).joined(separator: "/")
+            if fm.fileExists(atPath: "\(records)/\(parts)/finished.json") { return .finished }
+        }
         if ["checkpoint.h5", "dynamics.h5", "dynamics-fit.h5", "learner.h5"].contains(where: has) { return .resumable }
         return .new
     }
