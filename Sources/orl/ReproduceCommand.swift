@@ -9,7 +9,7 @@ extension ORL {
             abstract: "Run the runs of an Experiments/ folder (its runs.txt) and write its table.",
             discussion: """
                 Each line of the list runs as its own `orl` process, one after another: a finished run \
-                (final.h5 or reward.h5 in its --out) is skipped, a killed one continues with --resume, so \
+                (final.h5 or reward.h5 in its --out, or a committed record in Experiments/run-records) is skipped, a killed one continues with --resume, so \
                 the command can be stopped and started again at any time. Several `orl reproduce` \
                 processes may share lists (one per core): each run is locked while one of them runs it. \
                 Output goes to the run's stdout.log and stderr.log. Afterwards Experiments/archive_runs.py \
