@@ -34,6 +34,9 @@ extension ORL {
         @Option(help: "Random seed (default 1, OfflineRL-Kit's).")
         var seed: UInt64?
 
+        @Option(help: "Seed of the dynamics model's fit (default: from --seed); runs sharing --dynamics-cache should share it.")
+        var dynamicsSeed: UInt64?
+
         @Option(help: "Run directory (default runs/ALGO-DATASET-seedS).", transform: { URL(fileURLWithPath: $0) })
         var out: URL?
 
@@ -108,6 +111,7 @@ extension ORL {
             if let config { c = try c.applying(json: Data(contentsOf: URL(fileURLWithPath: config))) }
             if let steps { c.totalSteps = steps }
             if let seed { c.seed = seed }
+            if let dynamicsSeed { c.dynamicsSeed = dynamicsSeed }
             if let rolloutBatchSize { c.rolloutBatchSize = rolloutBatchSize }
             if let evaluationInterval {
                 c.evaluationInterval = evaluationInterval

@@ -71,6 +71,16 @@ struct OfflineTrainerTests {
         let cached = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("cached"), resume: false,
                                         dynamicsCache: full.dynamicsPath)
         #expect(cached.dynamicsFit == nil)
+
+        // `dynamicsSeed` d fits exactly the model of the seed-d run, whatever the run's own seed.
+        var reseeded = config
+        reseeded.seed = 7
+        let ownFit = try OfflineTrainer(configuration: reseeded, directory: dir.url.appendingPathComponent("seed7"), resume: false)
+        reseeded.dynamicsSeed = config.seed
+        let sharedFit = try OfflineTrainer(configuration: reseeded, directory: dir.url.appendingPathComponent("seed7-d5"), resume: false)
+        let fullErrors = try #require(full.dynamicsFit?.holdoutErrors)
+        #expect(sharedFit.dynamicsFit?.holdoutErrors == fullErrors)
+        #expect(ownFit.dynamicsFit?.holdoutErrors != fullErrors)
     }
 
     /// MOBILE on a small hopper dataset: the Bellman-inconsistency penalty is computed on model

@@ -134,6 +134,10 @@ public final class OfflineTrainer {
         // Random streams: the model's fit, the agent's initialisation, then the loop.
         var root = RandomGenerator(seed: configuration.seed)
         var modelRNG = root.split()
+        if let dynamicsSeed = configuration.dynamicsSeed {
+            var dynamicsRoot = RandomGenerator(seed: dynamicsSeed)   // the seed-d run's model stream
+            modelRNG = dynamicsRoot.split()
+        }
         var agentRNG = root.split()
         rng = root
         agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration.sac, rng: &agentRNG)

@@ -56,6 +56,10 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
     public var preset: String = BudgetPreset.paper.rawValue
     /// Seed of everything random in the run (Kit's default seed is 1).
     public var seed: UInt64 = 1
+    /// Seed of the dynamics model's initialisation and fit; `nil` derives it from ``seed``. A value
+    /// `d` gives exactly the model the run with `seed = d` fits, so runs sharing a dynamics cache
+    /// set one value and the cache does not depend on which run happens to fit it first.
+    public var dynamicsSeed: UInt64? = nil
     /// SAC updates in total (Kit: 3,000 epochs × 1,000).
     public var totalSteps: Int = 3_000_000
     /// Updates per epoch: the cosine schedule's unit (Kit `step_per_epoch` 1,000).
@@ -252,7 +256,7 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
         // Optional fields that are nil are absent from the encoded base; accept them by name.
-        let optionalKeys: Set<String> = ["environment", "name", "cosineScheduleEpochs", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds", "dynamics.weightDecayStyle",
+        let optionalKeys: Set<String> = ["environment", "name", "dynamicsSeed", "cosineScheduleEpochs", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds", "dynamics.weightDecayStyle",
                                          "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm"]
         for (key, value) in overrides {
             let name = path.isEmpty ? key : path + "." + key
