@@ -62,6 +62,14 @@ SiluKernel chooseSilu() {
 
 const SiluKernel siluKernel = chooseSilu();
 
+// √x without errno: libm's sqrtf may set errno (clang's default -fmath-errno), which kept the
+// Adam loop scalar; the elementwise builtin is the same IEEE square root and vectorises.
+#if __has_builtin(__builtin_elementwise_sqrt)
+#define ORL_SQRT(x) __builtin_elementwise_sqrt(x)
+#else
+#define ORL_SQRT(x) __builtin_sqrtf(x)
+#endif
+
 // One Adam/AdamW step over `count` parameters (Adam.applySingle), operation for operation.
 #define ORL_ADAM_BODY                                                                      \
     for (long i = 0; i < count; ++i) {                                                     \
@@ -71,7 +79,7 @@ const SiluKernel siluKernel = chooseSilu();
         const float vi = b2 * v[i] + (1.0f - b2) * (gi * gi);                              \
         m[i] = mi;                                                                         \
         v[i] = vi;                                                                         \
-        p[i] = theta - stepSize * (mi / (__builtin_sqrtf(vi) / bias2Root + eps));          \
+        p[i] = theta - stepSize * (mi / (ORL_SQRT(vi) / bias2Root + eps));             \
     }
 
 #define ORL_ADAM_ARGS                                                                      \
@@ -92,7 +100,59 @@ AdamKernel chooseAdam() {
 
 const AdamKernel adamKernel = chooseAdam();
 
+// The pre-activation gradient of `rows` rows of `width` columns (`stride` floats apart), and their
+// column sums into `sums` when it is not null (Kernels.activationBackward), operation for operation:
+// ReLU keeps g where y > 0 (a mask on g's bits), SiLU gives g·(s + y(1 − s)).
+#define ORL_ACTIVATION_BACKWARD_BODY                                                       \
+    for (long r = 0; r < rows; ++r) {                                                      \
+        const float *__restrict gr = g + r * stride, *__restrict yr = y + r * stride;      \
+        const float *__restrict sr = s + r * stride;                                       \
+        float *__restrict outr = out + r * stride;                                         \
+        if (relu) {                                                                        \
+            for (long j = 0; j < width; ++j) {                                             \
+                uint32_t bits;                                                             \
+                std::memcpy(&bits, gr + j, sizeof bits);                                   \
+                bits &= yr[j] > 0.0f ? 0xFFFFFFFFu : 0u;                                   \
+                std::memcpy(outr + j, &bits, sizeof bits);                                 \
+            }                                                                              \
+        } else {                                                                           \
+            for (long j = 0; j < width; ++j) outr[j] = gr[j] * (sr[j] + yr[j] * (1.0f - sr[j])); \
+        }                                                                                  \
+        if (sums) {                                                                        \
+            if (r == 0) {                                                                  \
+                for (long j = 0; j < width; ++j) sums[j] = outr[j];                        \
+            } else {                                                                       \
+                for (long j = 0; j < width; ++j) sums[j] += outr[j];                       \
+            }                                                                              \
+        }                                                                                  \
+    }
+
+#define ORL_ACTIVATION_BACKWARD_ARGS                                                       \
+    int relu, const float *__restrict g, const float *__restrict y, const float *__restrict s, \
+    float *__restrict out, float *__restrict sums, long rows, long width, long stride
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+void activationBackwardAVX512(ORL_ACTIVATION_BACKWARD_ARGS) { ORL_ACTIVATION_BACKWARD_BODY }
+__attribute__((target("avx2,fma")))
+void activationBackwardAVX2(ORL_ACTIVATION_BACKWARD_ARGS) { ORL_ACTIVATION_BACKWARD_BODY }
+void activationBackwardBaseline(ORL_ACTIVATION_BACKWARD_ARGS) { ORL_ACTIVATION_BACKWARD_BODY }
+
+using ActivationBackwardKernel = void (*)(ORL_ACTIVATION_BACKWARD_ARGS);
+
+ActivationBackwardKernel chooseActivationBackward() {
+    if (orl_cpu_supports_avx512()) return activationBackwardAVX512;
+    if (orl_cpu_supports_avx2()) return activationBackwardAVX2;
+    return activationBackwardBaseline;
+}
+
+const ActivationBackwardKernel activationBackwardKernel = chooseActivationBackward();
+
 } // namespace
+
+extern "C" void orl_activation_backward(int relu, const float *g, const float *y, const float *s, float *out,
+                                        float *sums, long rows, long width, long stride) {
+    activationBackwardKernel(relu, g, y, s, out, sums, rows, width, stride);
+}
 
 extern "C" void orl_silu_in_place(float *c, float *sigmoid, long count) { siluKernel(c, sigmoid, count); }
 

@@ -10,6 +10,20 @@ public enum VectorKernels {
         orl_silu_in_place(c, sigmoid, count)
     }
 
+    /// The gradient before a ReLU (`relu`) or SiLU activation over `rows` rows of `width` columns,
+    /// `stride` floats apart, and optionally its column sums (the bias gradient), summed in row order:
+    ///
+    /// ```
+    /// out = g where y > 0 (ReLU)    out = g·(s + y(1 − s)) (SiLU, s = σ(pre))    sums[j] = Σ_r out[r, j]
+    /// ```
+    /// `sigmoid` is not read for ReLU; `sums` may be `nil`. Outputs must not overlap the inputs.
+    @inlinable
+    public static func activationBackward(relu: Bool, gradient g: UnsafePointer<Float>, output y: UnsafePointer<Float>,
+                                          sigmoid s: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
+                                          sums: UnsafeMutablePointer<Float>?, rows: Int, width: Int, stride: Int) {
+        orl_activation_backward(relu ? 1 : 0, g, y, s, out, sums, rows, width, stride)
+    }
+
     /// One Adam (or AdamW) step over `count` parameters, in place on `p`, `m` and `v`:
     ///
     /// ```

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import PolicyLearning
+import LinearAlgebra
 
 @Suite("Offline trainer: loop, logs, exact resume")
 struct OfflineTrainerTests {
@@ -57,6 +58,7 @@ struct OfflineTrainerTests {
         #expect(written == config)
         let metadata = try String(contentsOf: dir.url.appendingPathComponent("full/metadata.json"), encoding: .utf8)
         #expect(metadata.contains("gitRevision"))
+        #expect(metadata.contains("\"blasKernels\" : \"\(BLASRuntime.coreName)\""))
 
         // The final agent reloads for evaluation.
         let (agent, description) = try OfflineTrainer.loadAgent(from: full.finalAgentPath)

@@ -87,6 +87,12 @@ void orl_silu_in_place(float *c, float *sigmoid, long count);
 void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
                    float eps, float stepSize, float bias2Root, float decay, float l2);
 
+/// The gradient before an activation for `rows` rows of `width` columns, `stride` floats apart:
+/// out = g where y > 0 (relu ≠ 0; `s` unused) or out = g·(s + y(1 − s)) (SiLU, s = σ(pre)), and,
+/// when `sums` is not null, sums[j] = Σ_r out[r, j] summed in row order. Same bits on every path.
+void orl_activation_backward(int relu, const float *g, const float *y, const float *s, float *out,
+                             float *sums, long rows, long width, long stride);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.

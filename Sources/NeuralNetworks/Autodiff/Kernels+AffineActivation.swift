@@ -1,4 +1,5 @@
 import Dispatch
+import LinearAlgebra
 
 // Loops of the fused layer operation (Ops+AffineActivation.swift): in-place activations for the
 // forward epilogue, and one backward pass giving the pre-activation gradient and the bias gradient.
@@ -49,34 +50,17 @@ extension Kernels {
                         // runs over its rows in order, so the split never changes the result.
                         let workers = ParallelGemm.workers
                         let columnBlock = groups % workers == 0
-                            ? Swift.max(n, 1) : Swift.max(16, ((n + workers - 1) / workers + 15) & ~15)
+                            ? Swift.max(n, 1) : Swift.max(16, ((n + workers - 1) / workers + 3) & ~3)   // 200 → 100 + 100
                         let blocks = (n + columnBlock - 1) / columnBlock
                         let tasks = groups * blocks
                         let isReLU = activation == .relu, sums = dbPointer != nil
                         let work = { (task: Int) in
                             let o = task / blocks, c0 = (task % blocks) * columnBlock, c1 = Swift.min(n, c0 + columnBlock)
-                            let acc = p.pointers[4] + o * n + c0
-                            let width = c1 - c0
-                            for r in 0..<rows {
-                                let offset = (o * rows + r) * n + c0
-                                let g = p.pointers[0] + offset, y = p.pointers[1] + offset
-                                let s = p.pointers[2] + offset, out = p.pointers[3] + offset
-                                if isReLU {
-                                    for j in 0..<width {
-                                        // Branch-free mask on g's bits, as reluMask.
-                                        let keep: UInt32 = y[j] > 0 ? ~0 : 0
-                                        out[j] = Float(bitPattern: g[j].bitPattern & keep)
-                                    }
-                                } else {
-                                    for j in 0..<width { out[j] = g[j] * (s[j] + y[j] * (1 - s[j])) }
-                                }
-                                guard sums else { continue }
-                                if r == 0 {
-                                    for j in 0..<width { acc[j] = out[j] }
-                                } else {
-                                    for j in 0..<width { acc[j] += out[j] }
-                                }
-                            }
+                            let offset = o * rows * n + c0
+                            VectorKernels.activationBackward(relu: isReLU, gradient: p.pointers[0] + offset,
+                                                             output: p.pointers[1] + offset, sigmoid: p.pointers[2] + offset,
+                                                             into: p.pointers[3] + offset, sums: sums ? p.pointers[4] + o * n + c0 : nil,
+                                                             rows: rows, width: c1 - c0, stride: n)
                         }
                         if g.count < parallelThreshold || tasks < 2 {
                             for task in 0..<tasks { work(task) }

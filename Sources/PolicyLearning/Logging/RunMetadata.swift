@@ -1,7 +1,8 @@
 import Foundation
+import LinearAlgebra
 
 /// What a run records beside its results: the library version, the git revision of the checkout,
-/// the command line, the seed and the start time.
+/// the command line, the seed, the start time and the OpenBLAS kernels.
 public struct RunMetadata: Codable, Sendable {
     /// Library version.
     public var library: String
@@ -13,12 +14,15 @@ public struct RunMetadata: Codable, Sendable {
     public var seed: UInt64
     /// Start time, ISO 8601.
     public var started: String
+    /// The OpenBLAS kernel set (``LinearAlgebra/BLASRuntime/coreName``): runs agree bit for bit
+    /// only under the same kernels (`OPENBLAS_CORETYPE`); `nil` in records made before it was kept.
+    public var blasKernels: String?
 
     /// Metadata of the current process.
     public static func current(seed: UInt64) -> RunMetadata {
         RunMetadata(library: OfflineRLVersion.string, gitRevision: gitRevision(),
                     command: CommandLine.arguments, seed: seed,
-                    started: ISO8601DateFormatter().string(from: Date()))
+                    started: ISO8601DateFormatter().string(from: Date()), blasKernels: BLASRuntime.coreName)
     }
 
     /// The commit checked out in the working directory or the library's source tree ("unknown" outside git).
