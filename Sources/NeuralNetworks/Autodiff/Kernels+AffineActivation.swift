@@ -44,31 +44,30 @@ extension Kernels {
                                                   UnsafeMutablePointer(mutating: py.baseAddress!),
                                                   UnsafeMutablePointer(mutating: ps.baseAddress!), po.baseAddress!,
                                                   dbPointer ?? po.baseAddress!])
-                        // Whole rows per task when the groups (members) share out evenly, else
-                        // one column block per worker in every group, so no worker gets an extra
-                        // member (7 members on 2 workers would split 4:3). Each column's sum still
-                        // runs over its rows in order, so the split never changes the result.
-                        let workers = ParallelGemm.workers
-                        let columnBlock = groups % workers == 0
-                            ? Swift.max(n, 1) : Swift.max(16, ((n + workers - 1) / workers + 3) & ~3)   // 200 → 100 + 100
-                        let blocks = (n + columnBlock - 1) / columnBlock
-                        let tasks = groups * blocks
                         let isReLU = activation == .relu, sums = dbPointer != nil
-                        let work = { (task: Int) in
-                            let o = task / blocks, c0 = (task % blocks) * columnBlock, c1 = Swift.min(n, c0 + columnBlock)
+                        // Columns c0..<c1 of group o, all its rows in order (so every column's sum
+                        // runs over its rows in order, whatever the split).
+                        let part = { (o: Int, c0: Int, c1: Int) in
                             let offset = o * rows * n + c0
                             VectorKernels.activationBackward(relu: isReLU, gradient: p.pointers[0] + offset,
                                                              output: p.pointers[1] + offset, sigmoid: p.pointers[2] + offset,
                                                              into: p.pointers[3] + offset, sums: sums ? p.pointers[4] + o * n + c0 : nil,
                                                              rows: rows, width: c1 - c0, stride: n)
                         }
-                        if g.count < parallelThreshold || tasks < 2 {
-                            for task in 0..<tasks { work(task) }
+                        let workers = Swift.min(ParallelGemm.workers, groups * n)
+                        if g.count < parallelThreshold || workers < 2 {
+                            for o in 0..<groups { part(o, 0, n) }
                         } else {
-                            let box = UncheckedBox(work)
-                            let workers = Swift.min(ParallelGemm.workers, tasks)
+                            // Each worker takes whole groups (members), as Tensor.parallelGemm split the
+                            // product that made g, so it reads what its own core wrote; the groups left
+                            // over (7 members on 2 workers: the seventh) are split by columns, so no
+                            // worker gets an extra member.
+                            let box = UncheckedBox(part)
+                            let whole = groups / workers, first = whole * workers
                             WorkerPool.run(iterations: workers) { w in
-                                for task in stride(from: w, to: tasks, by: workers) { box.value(task) }
+                                for o in (w * whole)..<((w + 1) * whole) { box.value(o, 0, n) }
+                                let c0 = n * w / workers, c1 = n * (w + 1) / workers
+                                if c1 > c0 { for o in first..<groups { box.value(o, c0, c1) } }
                             }
                         }
                     }
