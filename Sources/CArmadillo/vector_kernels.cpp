@@ -13,6 +13,13 @@
 
 namespace {
 
+// The version for the widest vector unit this CPU has, chosen once at load time.
+template <typename Kernel> Kernel widest(Kernel avx512, Kernel avx2, Kernel baseline) {
+    if (orl_cpu_supports_avx512()) return avx512;
+    if (orl_cpu_supports_avx2()) return avx2;
+    return baseline;
+}
+
 // FastMath.exp (LinearAlgebra/FastMath.swift), operation for operation.
 __attribute__((always_inline)) inline float fastExp(float x) {
     x = (-87.0f >= x) ? -87.0f : x;     // Swift.max(x, -87)
@@ -54,13 +61,7 @@ void siluBaseline(float *__restrict c, float *__restrict sigmoid, long count) { 
 
 using SiluKernel = void (*)(float *__restrict, float *__restrict, long);
 
-SiluKernel chooseSilu() {
-    if (orl_cpu_supports_avx512()) return siluAVX512;
-    if (orl_cpu_supports_avx2()) return siluAVX2;
-    return siluBaseline;
-}
-
-const SiluKernel siluKernel = chooseSilu();
+const SiluKernel siluKernel = widest(siluAVX512, siluAVX2, siluBaseline);
 
 // √x without errno: libm's sqrtf may set errno (clang's default -fmath-errno), which kept the
 // Adam loop scalar; the elementwise builtin is the same IEEE square root and vectorises.
@@ -92,13 +93,7 @@ void adamBaseline(ORL_ADAM_ARGS) { ORL_ADAM_BODY }
 
 using AdamKernel = void (*)(ORL_ADAM_ARGS);
 
-AdamKernel chooseAdam() {
-    if (orl_cpu_supports_avx512()) return adamAVX512;
-    if (orl_cpu_supports_avx2()) return adamAVX2;
-    return adamBaseline;
-}
-
-const AdamKernel adamKernel = chooseAdam();
+const AdamKernel adamKernel = widest(adamAVX512, adamAVX2, adamBaseline);
 
 // The pre-activation gradient of `rows` rows of `width` columns (`stride` floats apart), and their
 // column sums into `sums` when it is not null (Kernels.activationBackward), operation for operation:
@@ -139,13 +134,7 @@ void activationBackwardBaseline(ORL_ACTIVATION_BACKWARD_ARGS) { ORL_ACTIVATION_B
 
 using ActivationBackwardKernel = void (*)(ORL_ACTIVATION_BACKWARD_ARGS);
 
-ActivationBackwardKernel chooseActivationBackward() {
-    if (orl_cpu_supports_avx512()) return activationBackwardAVX512;
-    if (orl_cpu_supports_avx2()) return activationBackwardAVX2;
-    return activationBackwardBaseline;
-}
-
-const ActivationBackwardKernel activationBackwardKernel = chooseActivationBackward();
+const ActivationBackwardKernel activationBackwardKernel = widest(activationBackwardAVX512, activationBackwardAVX2, activationBackwardBaseline);
 
 } // namespace
 

@@ -71,7 +71,14 @@ extension ORL {
             if current == .finished { say("finished   \(run.directory)"); return true }
             let arguments = run.arguments + (current == .resumable && !run.arguments.contains("--resume") ? ["--resume"] : [])
             say("running    \(run.directory)\(current == .resumable ? " (resuming)" : "")")
-            let status = try spawn(Self.executablePath, arguments, stdout: "\(run.directory)/stdout.log", stderr: "\(run.directory)/stderr.log")
+            // A run that cannot even start fails alone; the queue goes on with the next line.
+            let status: Int32
+            do {
+                status = try spawn(Self.executablePath, arguments, stdout: "\(run.directory)/stdout.log", stderr: "\(run.directory)/stderr.log")
+            } catch {
+                say("FAILED     \(run.directory) (could not start: \(error); \(list.path):\(run.lineNumber))")
+                return false
+            }
             withExtendedLifetime(lock) {}
             if status != 0 { say("FAILED     \(run.directory) (exit \(status); see its stderr.log; \(list.path):\(run.lineNumber))") }
             return status == 0
