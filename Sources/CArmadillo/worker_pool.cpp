@@ -134,8 +134,8 @@ Pool *sharedPool() {
     // Never destroyed: helpers are detached and may still be polling at exit.
     static Pool *pool = [] {
         auto *p = new Pool();
-        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-        p->start(cpus > 1 ? int(cpus) - 1 : 0);
+        const int cpus = orl_usable_cpus();
+        p->start(cpus > 1 ? cpus - 1 : 0);
         return p;
     }();
     return pool;
@@ -157,6 +157,16 @@ void orl_pool_run(int iterations, orl_pool_body body, void *context) {
     }
     pool->run(iterations, body, context);
     pool->busy.store(false, std::memory_order_release);
+}
+
+int orl_usable_cpus(void) {
+    // The affinity mask, not the machine: a process pinned to one core (taskset -c 0) gets no
+    // helper, which would only take turns with the caller on that core.
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? int(online) : 1;
 }
 
 int orl_pool_threads(void) {

@@ -11,8 +11,10 @@ import Glibc
 
 /// Settings of ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``.
 public enum ParallelGemm {
-    /// Worker threads used when BLAS itself is single-threaded: the online processor count.
-    public static let workers: Int = Swift.max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    /// Worker threads used when BLAS itself is single-threaded: the CPUs the process may run on
+    /// (its affinity mask, so a process pinned to one core with `taskset` does not split work
+    /// between two threads that would share that core).
+    public static let workers: Int = Swift.max(1, Int(orl_usable_cpus()))
 
     /// Whether products are split across ``workers`` threads: only while OpenBLAS runs one
     /// thread per call (`BLASRuntime.threads == 1`), so the two kinds of threading never stack.

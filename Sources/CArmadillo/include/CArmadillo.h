@@ -71,6 +71,9 @@ typedef void (*orl_pool_body)(void *context, int index);
 /// iterations in order on the calling thread.
 void orl_pool_run(int iterations, orl_pool_body body, void *context);
 
+/// CPUs this process may run on (its affinity mask, e.g. 1 under `taskset -c 0`), at least 1.
+int orl_usable_cpus(void);
+
 /// Threads that take part in orl_pool_run: the caller plus the helpers.
 int orl_pool_threads(void);
 
