@@ -82,7 +82,7 @@ def main():
     groups = {}
     for _, path in store.run_directories(args.runs):
         dataset, name = os.path.basename(os.path.dirname(path)), os.path.basename(path)
-        match = re.fullmatch(r"(mopo|lipschitz-mopo)-seed(\d+)", name)
+        match = re.fullmatch(r"(mopo|lipschitz-mopo(?:-c\d+)?)-seed(\d+)", name)   # -cN: the scale ablation
         run = read_run(path) if match and store.finished(path) else None   # finished runs only
         if run:
             groups.setdefault((dataset, match.group(1)), []).append(run)
