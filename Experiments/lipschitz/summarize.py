@@ -52,6 +52,14 @@ def read_run(path):
     }
 
 
+def fastest_fit(runs):
+    """The fastest of the arm's dynamics fits (runs sharing a cache fit once per machine). Fits
+    share the machine with other jobs, so wall times only grow with contention; the fastest is the
+    least disturbed measurement."""
+    times = [r["fit_seconds"] for r in runs if r["fit_seconds"] is not None]
+    return min(times) if times else None
+
+
 def comparison(groups):
     """One line per dataset: the Lipschitz arm's score minus the ensemble's (with its standard
     error over seeds) and the ratio of dynamics fit times, the two halves of the paper's claim."""
@@ -62,7 +70,7 @@ def comparison(groups):
         if not ens or not lip:
             continue
         (ms, ss), (ml, sl) = mean_std([r["score"] for r in ens]), mean_std([r["score"] for r in lip])
-        (fe, _), (fl, _) = mean_std([r["fit_seconds"] for r in ens]), mean_std([r["fit_seconds"] for r in lip])
+        fe, fl = fastest_fit(ens), fastest_fit(lip)
         if ms is None or ml is None:
             continue
         se = math.sqrt(ss ** 2 / len(ens) + sl ** 2 / len(lip))
@@ -70,6 +78,11 @@ def comparison(groups):
         out.append(f"{dataset}: lipschitz-mopo minus mopo (7 members), final score {ml - ms:+.1f} (standard error {se:.1f}); "
                    f"dynamics fit time ensemble/single {ratio}")
     return "\n".join(out)
+
+
+def fit_cell(runs):
+    times = [r["fit_seconds"] for r in runs if r["fit_seconds"] is not None]
+    return f"{min(times):.0f} (fastest of {len(times)})" if times else "n/a"
 
 
 def main():
@@ -99,7 +112,7 @@ def main():
                       fmt(mean_std([r["upper"] for r in runs]), 3 if algo.startswith("lipschitz") else 0),
                       fmt(mean_std([r["empirical"] for r in runs]), 2),
                       fmt(mean_std([r["empirical_state"] for r in runs]), 2),
-                      fmt(mean_std([r["fit_seconds"] for r in runs]), 0),
+                      fit_cell(runs),
                       fmt(mean_std([r["wall_seconds"] for r in runs]), 0)])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in table]
