@@ -136,7 +136,29 @@ using ActivationBackwardKernel = void (*)(ORL_ACTIVATION_BACKWARD_ARGS);
 
 const ActivationBackwardKernel activationBackwardKernel = widest(activationBackwardAVX512, activationBackwardAVX2, activationBackwardBaseline);
 
+// The version `version` (0 baseline, 1 AVX2, 2 AVX-512) when this CPU can run it, else null.
+template <typename Kernel> Kernel version(int version, Kernel avx512, Kernel avx2, Kernel baseline) {
+    if (version == 2) return orl_cpu_supports_avx512() ? avx512 : nullptr;
+    if (version == 1) return orl_cpu_supports_avx2() ? avx2 : nullptr;
+    return version == 0 ? baseline : nullptr;
+}
+
 } // namespace
+
+extern "C" int orl_vector_kernels_version(int v, float *c, float *sigmoid, long siluCount,
+                                          const float *g, float *p, float *m, float *vv, long adamCount,
+                                          int relu, const float *bg, const float *by, const float *bs, float *out,
+                                          float *sums, long rows, long width, long stride) {
+    const SiluKernel silu = version(v, siluAVX512, siluAVX2, siluBaseline);
+    const AdamKernel adam = version(v, adamAVX512, adamAVX2, adamBaseline);
+    const ActivationBackwardKernel backward = version(v, activationBackwardAVX512, activationBackwardAVX2,
+                                                      activationBackwardBaseline);
+    if (!silu || !adam || !backward) return 0;
+    silu(c, sigmoid, siluCount);
+    adam(g, p, m, vv, adamCount, 0.9f, 0.999f, 1e-8f, 1e-3f, 0.3f, 0.9999f, 1e-4f);
+    backward(relu, bg, by, bs, out, sums, rows, width, stride);
+    return 1;
+}
 
 extern "C" void orl_activation_backward(int relu, const float *g, const float *y, const float *s, float *out,
                                         float *sums, long rows, long width, long stride) {

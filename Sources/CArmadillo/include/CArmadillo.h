@@ -96,6 +96,14 @@ void orl_adam_step(const float *g, float *p, float *m, float *v, long count, flo
 void orl_activation_backward(int relu, const float *g, const float *y, const float *s, float *out,
                              float *sums, long rows, long width, long stride);
 
+/// Test hook: runs one version (0 baseline, 1 AVX2, 2 AVX-512) of the three kernels above, SiLU
+/// on c/sigmoid, an Adam step (fixed hyper-parameters, decay and L2 both on) on p/m/vv, and the
+/// activation backward; returns 0 (and touches nothing) when this CPU cannot run that version.
+int orl_vector_kernels_version(int version, float *c, float *sigmoid, long siluCount,
+                               const float *g, float *p, float *m, float *vv, long adamCount,
+                               int relu, const float *bg, const float *by, const float *bs, float *out,
+                               float *sums, long rows, long width, long stride);
+
 // MARK: - GEMM (row-major): C = alpha * op(A) * op(B) + beta * C
 
 /// op(A) is m×k, op(B) is k×n, C is m×n. lda/ldb/ldc are the row strides of the stored matrices.
