@@ -35,6 +35,31 @@ extension ORL.Bench {
         }
     }
 
+    /// `orl bench mobile-update`.
+    struct MOBILEUpdate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mobile-update",
+            abstract: "One MOBILE update on hopper widths (10 samples × 5 elites × 243 model rows for the penalty), beside the plain SAC update and the penalty alone.")
+
+        @Option(help: "Updates per timed round.")
+        var updates = 3
+
+        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
+        var blasThreading = false
+
+        @OptionGroup var output: BenchOutputOptions
+
+        func validate() throws {
+            guard updates > 0 else { throw ValidationError("--updates must be positive, got \(updates).") }
+        }
+
+        func run() throws {
+            var benchmark = MOBILEUpdateBenchmark(rounds: output.rounds, updatesPerRound: updates)
+            benchmark.parallel = !blasThreading
+            output.print(benchmark.run())
+        }
+    }
+
     /// `orl bench dynamics-step`.
     struct DynamicsStep: ParsableCommand {
         static let configuration = CommandConfiguration(
