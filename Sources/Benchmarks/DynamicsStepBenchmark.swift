@@ -38,11 +38,10 @@ public struct DynamicsStepBenchmark: Sendable {
 
     /// Runs warm-up and the timed rounds.
     public func run() -> [BenchmarkResult] {
-        BLASRuntime.ensureFastPath()
-        // Single-threaded BLAS calls, split across cores by Tensor.parallelGemm (members or rows).
-        let savedThreads = BLASRuntime.threads
-        if parallel { BLASRuntime.threads = 1 }
-        defer { BLASRuntime.threads = savedThreads }
+        Timing.withBLASThreading(singleThreadedBLAS: parallel, measure)
+    }
+
+    private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 77)
         let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6,
                                           configuration: DynamicsEnsembleConfiguration(weightDecayStyle: .decoupled),

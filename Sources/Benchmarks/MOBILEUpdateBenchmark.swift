@@ -56,10 +56,10 @@ public struct MOBILEUpdateBenchmark: Sendable {
     /// Runs warm-up and the timed rounds; returns the MOBILE update, the plain SAC update and
     /// the penalty alone.
     public func run() -> [BenchmarkResult] {
-        BLASRuntime.ensureFastPath()
-        let savedThreads = BLASRuntime.threads
-        if parallel { BLASRuntime.threads = 1 }
-        defer { BLASRuntime.threads = savedThreads }
+        Timing.withBLASThreading(singleThreadedBLAS: parallel, measure)
+    }
+
+    private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 41)
         let o = Self.observation, a = Self.action
         let model = try! DynamicsEnsemble(observationDimension: o, actionDimension: a, termination: .hopper, rng: &rng)

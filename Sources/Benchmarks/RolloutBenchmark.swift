@@ -52,10 +52,10 @@ public struct RolloutBenchmark: Sendable {
 
     /// Runs warm-up and the timed rounds.
     public func run() -> [BenchmarkResult] {
-        BLASRuntime.ensureFastPath()
-        let savedThreads = BLASRuntime.threads
-        if parallel { BLASRuntime.threads = 1 }
-        defer { BLASRuntime.threads = savedThreads }
+        Timing.withBLASThreading(singleThreadedBLAS: parallel, measure)
+    }
+
+    private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 31)
         let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6, termination: .halfCheetah, rng: &rng)
         let actor = MLP([17, 256, 256, 12], activation: .relu, rng: &rng)

@@ -48,11 +48,10 @@ public struct SACUpdateBenchmark: Sendable {
 
     /// Runs warm-up and the timed rounds; returns one result.
     public func run() -> [BenchmarkResult] {
-        BLASRuntime.ensureFastPath()
-        // Single-threaded BLAS calls, split across cores by Tensor.parallelGemm (members or rows).
-        let savedThreads = BLASRuntime.threads
-        if parallel { BLASRuntime.threads = 1 }
-        defer { BLASRuntime.threads = savedThreads }
+        Timing.withBLASThreading(singleThreadedBLAS: parallel, measure)
+    }
+
+    private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 2024)
         let agent = SACNAgent(critics: critics, eta: eta, rng: &rng)
         let batches = (0..<4).map { _ in SACBatch.random(size: 256, rng: &rng) }

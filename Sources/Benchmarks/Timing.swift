@@ -12,6 +12,17 @@ public enum Timing {
         return (now() - start) * 1000 / Double(calls)
     }
 
+    /// Runs `body` with OpenBLAS on its fast path and, when `singleThreadedBLAS`, with one BLAS
+    /// thread (products then split across cores by ``LinearAlgebra/ParallelGemm``), restoring the
+    /// thread count afterwards.
+    public static func withBLASThreading<R>(singleThreadedBLAS: Bool, _ body: () -> R) -> R {
+        BLASRuntime.ensureFastPath()
+        let saved = BLASRuntime.threads
+        if singleThreadedBLAS { BLASRuntime.threads = 1 }
+        defer { BLASRuntime.threads = saved }
+        return body()
+    }
+
     /// The median of `values` (the mean of the middle two for an even count).
     public static func median(_ values: [Double]) -> Double {
         precondition(!values.isEmpty, "median of no values")

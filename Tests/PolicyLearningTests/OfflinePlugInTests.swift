@@ -89,6 +89,34 @@ struct OfflinePlugInTests {
         #expect(BellmanInconsistencyPenalty.penalty(minimumTargetValues: Tensor.ones([4, 1, 3])).scalars == [0, 0, 0])
     }
 
+    /// With one elite (the true dynamics) the penalty is 0 without sampling: the stub has no
+    /// elite samples and would trap if asked for them; the targets are the plain deterministic backup.
+    @Test func mobileWithOneEliteSamplesNothing() {
+        var sac = SACConfiguration()
+        sac.hiddenSizes = [16, 16]
+        sac.logStdRange = -30 ... -30          // sampled actions equal tanh(μ) in Float
+        var rng = RandomGenerator(seed: 9)
+        let agent = SACAgent(observationDimension: 2, actionDimension: 1, configuration: sac, rng: &rng)
+        let model = StubModel()                // eliteCount 1, no eliteNextObservations
+        let adjustment = BellmanInconsistencyPenalty(model: model, configuration: MOBILEConfiguration(penaltyCoefficient: 2))
+        adjustment.realRowCount = 1
+        var batch = TransitionBatch(batchSize: 3, observationDimension: 2, actionDimension: 1)
+        batch.nextObservations = Tensor.normal([3, 2], rng: &rng)
+        batch.rewards = Tensor([1, 0.5, 2])
+        batch.terminals = Tensor([0, 1, 0])
+        var targets = Tensor([7, 7, 7])
+        var metrics = TrainingMetrics()
+        adjustment.adjust(&targets, batch: batch, agent: agent, metrics: &metrics, rng: &rng)
+        for row in 0..<3 {
+            let s = Tensor(shape: [1, 2], scalars: Array(batch.nextObservations.scalars[(row * 2)..<(row * 2 + 2)]))
+            let a = agent.act(s, deterministic: true, rng: &rng)
+            let q = Double(agent.targetCritics(Variable(s), Variable(a)).value.min())
+            let expected = max(Double(batch.rewards.scalars[row]) + Double(sac.discount) * (1 - Double(batch.terminals.scalars[row])) * q, 0)
+            #expect(abs(Double(targets.scalars[row]) - expected) < 1e-4 * max(1, abs(expected)), "row \(row)")
+        }
+        #expect(metrics["mobile_penalty"] == 0)
+    }
+
     /// The full target rewrite against explicit per-row loops over samples, elites and critics:
     /// real rows unpenalised, y = max(r − β·u + γ(1 − d)·minⱼ Q̄ⱼ(s', π(s')), 0).
     @Test func mobileTargetsMatchAnExplicitComputation() {

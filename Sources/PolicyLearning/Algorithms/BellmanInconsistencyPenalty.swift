@@ -10,6 +10,7 @@
 /// u = 0 on real rows
 /// y = clamp( (r − β·u) + γ(1 − d)·minⱼ Q̄ⱼ(s', a'), min: 0 ),   a' ~ π(·|s')
 /// ```
+/// With a single elite (``TrueDynamics``, a one-member model) u is 0 and nothing is sampled.
 /// With ``MOBILEConfiguration/deterministicBackup`` (Kit's D4RL setting) the target has no
 /// entropy term and is recomputed here; otherwise the agent's SAC target (with −α log π) is
 /// penalised. The clamp at 0 is Kit's (sound for non-negative rewards, as in the MuJoCo tasks).
@@ -35,7 +36,11 @@ public final class BellmanInconsistencyPenalty: TargetAdjustment, MixedBatchAwar
                        rng: inout RandomGenerator) {
         let b = batch.batchSize, real = Swift.min(Swift.max(realRowCount, 0), b)
         var u = Tensor.zeros([b])                                                       // [B]
-        if real < b {
+        // One elite (the true dynamics, a single model): the spread is 0 by definition, so the
+        // 10·B′ sampled next states are not evaluated at all.
+        if real < b && model.eliteCount < 2 {
+            metrics["mobile_penalty"] = 0
+        } else if real < b {
             let modelPenalty = penalty(observations: batch.observations.slice(real..<b, axis: 0),
                                        actions: batch.actions.slice(real..<b, axis: 0), agent: agent, rng: &rng)
             u = Tensor.concatenate([Tensor.zeros([real]), modelPenalty])
