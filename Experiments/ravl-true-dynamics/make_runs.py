@@ -1,7 +1,7 @@
 """Writes runs.txt: MOPO, MOBILE and RAVL with learned vs true dynamics, short preset, 3 seeds.
 
 One `orl train` command per line, each resumable (`--resume`). Runs of one dataset share one
-fitted dynamics model (`--dynamics-cache`), so the learned-model cells differ only in the
+fitted dynamics model (`--dynamics-cache`, fit seed 1), so the learned-model cells differ only in the
 algorithm and the SAC seed; the dataset's first learned line (seed 1) fits it and runs started
 meanwhile wait for that fit. `--dynamics true` runs fit nothing.
 """
@@ -12,8 +12,8 @@ args = sys.argv[1:]
 STEPS = None
 if args[:1] == ["--steps"]:
     STEPS, args = int(args[1]), args[2:]
-# walker2d-medium-expert-orl is not generated yet; halfcheetah-medium-expert-orl is the closest generated set.
-DATASETS = args or ["hopper-medium-orl", "halfcheetah-medium-expert-orl"]
+# The paper's pair, as this project's generated sets (`orl dataset generate --env walker2d --kind medium-expert`).
+DATASETS = args or ["hopper-medium-orl", "walker2d-medium-expert-orl"]
 ALGORITHMS = ["ravl", "mopo", "mobile"]
 SOURCES = ["learned", "true"]
 SEEDS = [1, 2, 3]
@@ -31,7 +31,8 @@ for dataset in DATASETS:
                 if STEPS:
                     cmd += ["--steps", str(STEPS)]
                 if source == "learned":
-                    cmd += ["--dynamics-cache", f"{ROOT}/dynamics/ensemble7-{dataset}.h5"]
+                    # --dynamics-seed 1: the shared fit is the same whichever run makes it.
+                    cmd += ["--dynamics-seed", "1", "--dynamics-cache", f"{ROOT}/dynamics/ensemble7-{dataset}.h5"]
                 else:
                     cmd += ["--dynamics", source]
                 cmd += ["--out", out]
