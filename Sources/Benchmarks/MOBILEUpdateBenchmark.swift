@@ -10,8 +10,8 @@ import PolicyLearning
 /// agent's plain SAC update (MOPO's, whose penalty is paid at rollout time).
 ///
 /// The penalty (``BellmanInconsistencyPenalty``) evaluates the actor and both target critics on
-/// N·K·B' = 10 · 5 · 243 = 12,150 sampled next states per update, about 25× the SAC update's
-/// forward work. FLOPs count matmuls only, 2·m·n·k each, for the work done:
+/// N·K·B' = 10 · 5 · 243 = 12,150 sampled next states per update, about 9× the products of the
+/// whole SAC update. FLOPs count matmuls only, 2·m·n·k each, for the work done:
 /// ```
 /// elites' forward     K · B' · 2·(14·200 + 3·200·200 + 200·24)
 /// actor forward       N·K·B' · 2·(11·256 + 256·256 + 256·6)

@@ -36,11 +36,7 @@ public final class BellmanInconsistencyPenalty: TargetAdjustment, MixedBatchAwar
                        rng: inout RandomGenerator) {
         let b = batch.batchSize, real = Swift.min(Swift.max(realRowCount, 0), b)
         var u = Tensor.zeros([b])                                                       // [B]
-        // One elite (the true dynamics, a single model): the spread is 0 by definition, so the
-        // 10·B′ sampled next states are not evaluated at all.
-        if real < b && model.eliteCount < 2 {
-            metrics["mobile_penalty"] = 0
-        } else if real < b {
+        if real < b {
             let modelPenalty = penalty(observations: batch.observations.slice(real..<b, axis: 0),
                                        actions: batch.actions.slice(real..<b, axis: 0), agent: agent, rng: &rng)
             u = Tensor.concatenate([Tensor.zeros([real]), modelPenalty])
@@ -52,8 +48,11 @@ public final class BellmanInconsistencyPenalty: TargetAdjustment, MixedBatchAwar
     }
 
     /// u(s, a) for every row of `[B, obs]` observations and `[B, act]` actions, `[B]`.
+    /// With one elite (the true dynamics, a single model) the spread is 0 by definition, so the
+    /// N·B sampled next states are not evaluated and nothing is drawn from `rng`.
     public func penalty(observations: Tensor, actions: Tensor, agent: SACAgent, rng: inout RandomGenerator) -> Tensor {
         let b = observations.shape[0], o = observations.shape[1]
+        guard model.eliteCount > 1 else { return Tensor.zeros([b]) }
         let candidates = model.sampleElites(observations, actions, samples: configuration.samples, rng: &rng)
         let n = candidates.nextObservations.shape[0], k = candidates.nextObservations.shape[1]
         let next = candidates.nextObservations.reshaped([n * k * b, o])                // [N·K·B, obs]
