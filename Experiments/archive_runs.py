@@ -67,4 +67,9 @@ def archive(source_root, target_root):
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if any(a in ("-h", "--help") for a in args):
+        print(__doc__)
+        sys.exit(0)
+    if len(args) > 2 or any(a.startswith("-") for a in args):
+        sys.exit(f"usage: archive_runs.py [RUNS_ROOT] [RECORDS_ROOT] (got {' '.join(args)})")
     archive(args[0] if args else "Experiments/runs", args[1] if len(args) > 1 else "Experiments/run-records")

@@ -12,9 +12,11 @@ extension ORL {
                 (final.h5 or reward.h5 in its --out, or a committed record in Experiments/run-records) is skipped, a killed one continues with --resume, so \
                 the command can be stopped and started again at any time. Several `orl reproduce` \
                 processes may share lists (one per core): each run is locked while one of them runs it. \
-                Output goes to the run's stdout.log and stderr.log. Afterwards Experiments/archive_runs.py \
-                copies finished runs' text records into Experiments/run-records (committed) and the \
-                folder's summarize.py, if any, writes the table. Run from the repository root.
+                Output goes to the run's stdout.log and stderr.log. After each run that finishes, \
+                Experiments/archive_runs.py copies finished runs' text records into \
+                Experiments/run-records (committed), so a machine that vanishes mid-list loses no \
+                finished run; at the end the folder's summarize.py, if any, writes the table. Run \
+                from the repository root.
                 """)
 
         @Argument(help: "Experiments/ folder names (mopo-mobile, lipschitz, morec, ravl-true-dynamics) or paths of run lists.")
@@ -23,8 +25,11 @@ extension ORL {
         @Flag(help: "Print each run's state (finished, resumable, new) and run nothing.")
         var dryRun = false
 
-        @Flag(help: "Do not archive the runs or write the tables afterwards.")
+        @Flag(help: "Do not write the tables at the end (finished runs are still archived).")
         var noTable = false
+
+        @Flag(help: "Do not copy finished runs' records into Experiments/run-records.")
+        var noArchive = false
 
         func run() throws {
             let fm = FileManager.default
@@ -43,10 +48,16 @@ extension ORL {
             }
             var failures = 0
             for (_, list) in lists {
-                for run in list.runs { failures += try execute(run, list: list) ? 0 : 1 }
+                for run in list.runs {
+                    switch try execute(run, list: list) {
+                    case .skipped: break
+                    case .failed: failures += 1
+                    case .finished where !noArchive: try python(["Experiments/archive_runs.py"])
+                    case .finished: break
+                    }
+                }
             }
             if !dryRun && !noTable {
-                try python(["Experiments/archive_runs.py"])
                 for folder in Set(lists.compactMap(\.folder)).sorted() where fm.fileExists(atPath: "\(folder)/summarize.py") {
                     try python(["\(folder)/summarize.py"])
                 }
@@ -54,21 +65,24 @@ extension ORL {
             if failures > 0 { throw ExitCode(1) }
         }
 
-        /// Runs one line unless it is finished or another queue holds it; returns false on failure.
-        private func execute(_ run: RunList.Run, list: RunList) throws -> Bool {
+        /// What became of one line of a run list.
+        private enum Outcome { case skipped, finished, failed }
+
+        /// Runs one line unless it is finished or another queue holds it.
+        private func execute(_ run: RunList.Run, list: RunList) throws -> Outcome {
             let state = RunList.state(of: run.directory)
             if dryRun || state == .finished {
                 say("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(run.directory)")
-                return true
+                return .skipped
             }
             try FileManager.default.createDirectory(atPath: run.directory, withIntermediateDirectories: true)
             guard let lock = FileLock.run(run.directory) else {
                 say("busy       \(run.directory) (another queue runs it)")
-                return true
+                return .skipped
             }
             // Judge again under the lock: another queue may have finished it meanwhile.
             let current = RunList.state(of: run.directory)
-            if current == .finished { say("finished   \(run.directory)"); return true }
+            if current == .finished { say("finished   \(run.directory)"); return .skipped }
             let arguments = run.arguments + (current == .resumable && !run.arguments.contains("--resume") ? ["--resume"] : [])
             say("running    \(run.directory)\(current == .resumable ? " (resuming)" : "")")
             // A run that cannot even start fails alone; the queue goes on with the next line.
@@ -77,11 +91,14 @@ extension ORL {
                 status = try spawn(Self.executablePath, arguments, stdout: "\(run.directory)/stdout.log", stderr: "\(run.directory)/stderr.log")
             } catch {
                 say("FAILED     \(run.directory) (could not start: \(error); \(list.path):\(run.lineNumber))")
-                return false
+                return .failed
             }
             withExtendedLifetime(lock) {}
-            if status != 0 { say("FAILED     \(run.directory) (exit \(status); see its stderr.log; \(list.path):\(run.lineNumber))") }
-            return status == 0
+            guard status == 0 else {
+                say("FAILED     \(run.directory) (exit \(status); see its stderr.log; \(list.path):\(run.lineNumber))")
+                return .failed
+            }
+            return .finished
         }
 
         /// One line to standard output at once (unbuffered, so a queue's log shows each run as it starts).
