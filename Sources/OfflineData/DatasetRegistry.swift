@@ -131,7 +131,7 @@ public struct DatasetRegistry: Sendable {
 
     /// A path for `nameOrPath`: an existing file as given, else a registered name's local file.
     /// - Returns: The path and, for a registered name, its entry.
-    /// - Throws: ``OfflineDataError/fileNotPresent(name:fileName:searched:url:)`` or
+    /// - Throws: ``OfflineDataError/fileNotPresent(name:fileName:searched:remedy:)`` or
     ///   ``OfflineDataError/unknownDataset(name:suggestions:)``.
     public func resolve(_ nameOrPath: String) throws -> (path: String, entry: DatasetEntry?) {
         if FileManager.default.fileExists(atPath: nameOrPath) {
@@ -143,9 +143,17 @@ public struct DatasetRegistry: Sendable {
         let entry = try entry(named: nameOrPath)
         guard let path = localPath(for: entry) else {
             throw OfflineDataError.fileNotPresent(name: entry.name, fileName: entry.fileName,
-                                                  searched: searchDirectories(for: entry), url: entry.url)
+                                                  searched: searchDirectories(for: entry), remedy: Self.remedy(for: entry))
         }
         return (path, entry)
+    }
+
+    /// How to get a missing file: the generating command for this project's sets, else the download address.
+    static func remedy(for entry: DatasetEntry) -> String? {
+        guard entry.isGenerated else { return entry.url.map { "download it from \($0)" } }
+        // medium-replay is the replay buffer of an online SAC run, so it needs that run.
+        let run = entry.quality == "medium-replay" ? " --run SAC_RUN_DIR" : ""
+        return "make it with `orl dataset generate --env \(entry.environment) --kind \(entry.quality)\(run)` (Datasets/README.md)"
     }
 
     /// The package's `Datasets/` folder: found from the working directory, the executable's

@@ -15,8 +15,9 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
     case badArchive(file: String, key: String, reason: String)
     /// A dataset name that is not in the registry; `suggestions` are the closest known names.
     case unknownDataset(name: String, suggestions: [String])
-    /// A registered dataset whose file is not present locally; `searched` lists where we looked.
-    case fileNotPresent(name: String, fileName: String, searched: [String], url: String?)
+    /// A registered dataset whose file is not present locally; `searched` lists where we looked,
+    /// `remedy` how to get the file (a download address, or the command that generates it).
+    case fileNotPresent(name: String, fileName: String, searched: [String], remedy: String?)
     /// The registry (manifest) cannot be decoded.
     case badManifest(file: String, reason: String)
     /// A request that cannot be satisfied (an empty dataset for sampling, a bad ratio, ...).
@@ -38,9 +39,8 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(file): '\(key)': \(reason)"
         case let .unknownDataset(name, suggestions):
             return "unknown dataset '\(name)'; closest known names: \(suggestions.joined(separator: ", "))"
-        case let .fileNotPresent(name, fileName, searched, url):
-            let download = url.map { "; download it from \($0)" } ?? ""
-            return "dataset '\(name)': \(fileName) not found in \(searched.joined(separator: ", "))\(download)"
+        case let .fileNotPresent(name, fileName, searched, remedy):
+            return "dataset '\(name)': \(fileName) not found in \(searched.joined(separator: ", "))\(remedy.map { "; \($0)" } ?? "")"
         case let .badManifest(file, reason):
             return "\(file): bad dataset manifest: \(reason)"
         case let .invalidRequest(reason):

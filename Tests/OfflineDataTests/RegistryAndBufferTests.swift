@@ -30,6 +30,32 @@ struct RegistryAndBufferTests {
         #expect(try registry.entry(named: "hopper-medium-v2").url!.hasSuffix("gym_mujoco_v2/hopper_medium-v2.hdf5"))
     }
 
+    @Test func missingFilesSayHowToGetThem() throws {
+        // Entries whose files exist nowhere: a generated set names its generating command, a D4RL one its address.
+        func entry(_ name: String, source: String, quality: String, url: String?) -> String {
+            let address = url.map { ", \"url\": \"\($0)\"" } ?? ""
+            return """
+                {"name": "\(name)", "source": "\(source)", "environment": "hopper", "quality": "\(quality)",
+                 "fileName": "generated/absent-\(name).hdf5", "observationDimension": 11, "actionDimension": 3,
+                 "floatType": "float32", "refMinScore": 0, "refMaxScore": 1\(address)}
+                """
+        }
+        let json = """
+            {"version": 1, "datasets": [\(entry("a-orl", source: "orl", quality: "medium", url: nil)),
+             \(entry("b-orl", source: "orl", quality: "medium-replay", url: nil)),
+             \(entry("c-v2", source: "d4rl", quality: "medium", url: "http://example.org/c.hdf5"))]}
+            """
+        let registry = try DatasetRegistry(json: Data(json.utf8), source: "test manifest")
+        for (name, remedy) in [("a-orl", "make it with `orl dataset generate --env hopper --kind medium`"),
+                               ("b-orl", "--kind medium-replay --run SAC_RUN_DIR`"),
+                               ("c-v2", "download it from http://example.org/c.hdf5")] {
+            #expect(throws: OfflineDataError.self) { _ = try registry.resolve(name) }
+            do { _ = try registry.resolve(name) } catch {
+                #expect(String(describing: error).contains(remedy), "\(error)")
+            }
+        }
+    }
+
     @Test func neoRLArchivesLoadWithTheirXPosition() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
