@@ -52,8 +52,7 @@ extension ORL {
                     switch try execute(run, list: list) {
                     case .skipped: break
                     case .failed: failures += 1
-                    case .finished where !noArchive: try python(["Experiments/archive_runs.py"])
-                    case .finished: break
+                    case .finished: if !noArchive { try python(["Experiments/archive_runs.py"]) }
                     }
                 }
             }
