@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Summarize Experiments/morec/runs: final normalized score per run (mean of the last K evaluation
-rows of progress.csv), then mean ± std over seeds per (dataset, algorithm), and MOREC's diagnostics
+"""Summarize Experiments/morec/runs: final normalized score per finished run (mean of the last K
+evaluation rows of progress.csv), then mean ± std over seeds per (dataset, algorithm), and MOREC's diagnostics
 (reward vs true one-step error correlation, acceptance rate) averaged over each run's evaluations.
 
 Usage (from the repository root):  python3 Experiments/morec/summarize.py [--last 5]
@@ -46,9 +46,10 @@ def main():
     for algo, dataset, seed, directory in runs():
         rows = read(directory)
         scores = [r["normalized_score"] for r in rows if "normalized_score" in r]
+        done = store.finished(directory)
         entry = {"algo": algo, "dataset": dataset, "seed": seed, "evaluations": len(rows),
-                 "last_step": int(rows[-1]["step"]) if rows else 0}
-        if scores:
+                 "last_step": int(rows[-1]["step"]) if rows else 0, "finished": done}
+        if scores and done:  # an unfinished run's last evaluations are not its final score
             entry["final_score"] = statistics.fmean(scores[-args.last:])
         for key in ("morec_corr_logmae_reward_candidates", "morec_corr_logmae_reward", "morec_accept_rate",
                     "morec_mae_chosen", "morec_mae_unfiltered"):
@@ -66,7 +67,7 @@ def main():
         m, s = mean_std(finals)
         corr = mean_std([e["morec_corr_logmae_reward_candidates"] for e in entries if "morec_corr_logmae_reward_candidates" in e])[0]
         acc = mean_std([e["morec_accept_rate"] for e in entries if "morec_accept_rate" in e])[0]
-        done = sum(1 for e in entries if e["last_step"] >= 200_000)
+        done = sum(1 for e in entries if e["finished"])
         fmt = lambda x, p=1: "n/a" if x is None else f"{x:.{p}f}"
         print(f"| {dataset} | {algo} | {fmt(m)} ± {fmt(s)} | {done}/{len(entries)} | {fmt(corr, 3)} | {fmt(acc, 3)} |")
         summary.append({"dataset": dataset, "algo": algo, "mean": m, "std": s, "seeds_finished": done,
