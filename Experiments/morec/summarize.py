@@ -20,7 +20,8 @@ def runs():
         if not line or line.startswith("#") or " train " not in line:
             continue
         opt = dict(re.findall(r"--([a-z-]+) (\S+)", line))
-        yield opt["algo"], opt["dataset"], int(opt["seed"]), store.record_of(os.path.join(ROOT, opt["out"]),
+        name = os.path.basename(opt["out"]).rsplit("-seed", 1)[0]  # the arm: algorithm, or an ablation's name
+        yield name, opt["dataset"], int(opt["seed"]), store.record_of(os.path.join(ROOT, opt["out"]),
                                                                              os.path.join(ROOT, "Experiments", "run-records"))
 
 
