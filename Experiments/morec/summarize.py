@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Summarize Experiments/morec/runs: final normalized score per finished run (mean of the last K
-evaluation rows of progress.csv), then mean ± std over seeds per (dataset, algorithm), and MOREC's diagnostics
+evaluation rows of progress.csv), then mean ± std over seeds per (dataset, arm), and MOREC's diagnostics
 (reward vs true one-step error correlation, acceptance rate) averaged over each run's evaluations.
 
 Usage (from the repository root):  python3 Experiments/morec/summarize.py [--last 5]
