@@ -35,7 +35,7 @@ public struct MORECTask: Codable, Sendable, Equatable {
 /// | MOPO | λ per task (0.25–20) on the chosen transition |
 /// | MOBILE | β per task (0.1–7.5), 10 samples, stochastic backup unless listed |
 ///
-/// The `short` preset keeps these and cuts the budget to 200,000 updates. The reward file
+/// The `short` preset keeps these and cuts the budget to 50,000 updates. The reward file
 /// defaults to `runs/morec-reward/<dataset>/reward.h5` (relative to the working directory), where
 /// `orl morec learn-reward --dataset <dataset> --out runs/morec-reward/<dataset>` writes it.
 ///

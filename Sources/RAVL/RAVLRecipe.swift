@@ -56,7 +56,7 @@ public struct RAVLTaskSettings: Codable, Sendable, Equatable {
 /// | γ, τ | 0.99, 5e-3 |
 ///
 /// Budgets come from ``PolicyLearning/BudgetPreset``: `paper` is 3,000 × 1,000 updates as in the
-/// official code; `short` is 200,000 updates.
+/// official code; `short` is 50,000 updates.
 public struct RAVLRecipe: OfflineAlgorithmRecipe {
     /// Creates the recipe.
     public init() {}
