@@ -64,11 +64,11 @@ def main():
     print("|---|---|---|---|---|---|")
     summary = []
     for (dataset, algo), entries in table.items():
-        finals = [e["final_score"] for e in entries if "final_score" in e]
-        m, s = mean_std(finals)
-        corr = mean_std([e["morec_corr_logmae_reward_candidates"] for e in entries if "morec_corr_logmae_reward_candidates" in e])[0]
-        acc = mean_std([e["morec_accept_rate"] for e in entries if "morec_accept_rate" in e])[0]
-        done = sum(1 for e in entries if e["finished"])
+        finished = [e for e in entries if e["finished"]]  # a running run's partial diagnostics would skew the table
+        m, s = mean_std([e["final_score"] for e in finished if "final_score" in e])
+        corr = mean_std([e["morec_corr_logmae_reward_candidates"] for e in finished if "morec_corr_logmae_reward_candidates" in e])[0]
+        acc = mean_std([e["morec_accept_rate"] for e in finished if "morec_accept_rate" in e])[0]
+        done = len(finished)
         fmt = lambda x, p=1: "n/a" if x is None else f"{x:.{p}f}"
         print(f"| {dataset} | {algo} | {fmt(m)} ± {fmt(s)} | {done}/{len(entries)} | {fmt(corr, 3)} | {fmt(acc, 3)} |")
         summary.append({"dataset": dataset, "algo": algo, "mean": m, "std": s, "seeds_finished": done,
