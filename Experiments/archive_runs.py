@@ -23,6 +23,8 @@ KEEP = ("config.json", "metadata.json", "progress.csv", "progress.jsonl", "dynam
 
 
 def finished_runs(root):
+    if not os.path.isdir(root):  # a fresh machine before its first run: nothing to archive
+        return
     for dataset in sorted(os.listdir(root)):
         folder = os.path.join(root, dataset)
         if dataset == "dynamics" or not os.path.isdir(folder):
