@@ -52,7 +52,7 @@ extension ORL {
                     switch try execute(run, list: list) {
                     case .skipped: break
                     case .failed: failures += 1
-                    case .finished: if !noArchive { try python(["Experiments/archive_runs.py"]) }
+                    case .finished: if !noArchive { archiveFinishedRuns() }
                     }
                 }
             }
@@ -98,6 +98,15 @@ extension ORL {
                 return .failed
             }
             return .finished
+        }
+
+        /// Copies finished runs' records into Experiments/run-records. A failure here is reported and
+        /// the queue goes on: the run's own folder still holds everything, and the next archive pass
+        /// (after the next finished run, or by hand) picks it up.
+        private func archiveFinishedRuns() {
+            do { try python(["Experiments/archive_runs.py"]) } catch {
+                say("WARNING    archiving failed (\(error)); the queue goes on, rerun python3 Experiments/archive_runs.py")
+            }
         }
 
         /// One line to standard output at once (unbuffered, so a queue's log shows each run as it starts).
