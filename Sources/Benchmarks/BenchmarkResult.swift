@@ -5,15 +5,22 @@ import Foundation
 /// `ratio` is `gflops / peakGflops`, where the peak is this machine's 1024³ sgemm rate measured
 /// in the same run, so results compare across machines and noisy periods.
 public struct BenchmarkResult: Encodable, Sendable {
+    /// What was timed, e.g. `sgemm 1024x1024x1024` or `rollout 50000x5`.
     public var workload: String
+    /// Median wall time of one timed round, in milliseconds.
     public var medianMs: Double
+    /// Floating-point work of one round in GFLOP, where the workload has a FLOP count.
     public var gflop: Double?
+    /// Achieved rate, `gflop / median seconds`.
     public var gflops: Double?
+    /// This machine's sgemm peak measured in the same run.
     public var peakGflops: Double?
+    /// `gflops / peakGflops`: the number to compare across machines.
     public var ratio: Double?
     /// Further numbers or labels specific to the workload (kernel name, ratios to a baseline, ...).
     public var extra: [String: JSONValue]
 
+    /// A result; `gflops` and `ratio` are derived from `gflop`, `medianMs` and `peakGflops` when given.
     public init(workload: String, medianMs: Double, gflop: Double? = nil, peakGflops: Double? = nil,
                 extra: [String: JSONValue] = [:]) {
         self.workload = workload
@@ -38,6 +45,7 @@ public struct BenchmarkResult: Encodable, Sendable {
         return "{" + fields.map { "\"\($0.0)\":\($0.1.json)" }.joined(separator: ",") + "}"
     }
 
+    /// Encodes the result as its ``jsonLine`` string.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(jsonLine)

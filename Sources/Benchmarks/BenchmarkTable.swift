@@ -1,5 +1,6 @@
 /// Renders benchmark results as an aligned text table for people.
 public enum BenchmarkTable {
+    /// The results as a table with one row per workload (median time, GFLOP/s, ratio, extras).
     public static func render(_ results: [BenchmarkResult]) -> String {
         var rows = [["workload", "median ms", "GFLOP/s", "ratio to peak", "notes"]]
         for r in results {

@@ -21,6 +21,7 @@ public struct EnvironmentBenchmark: Sendable {
     /// The MuJoCo tasks measured by default.
     public static let defaultTasks = ["halfcheetah", "hopper", "walker2d"]
 
+    /// A benchmark of `tasks` (MuJoCo task names) with `rounds` timed episodes each.
     public init(rounds: Int = 9, tasks: [String] = EnvironmentBenchmark.defaultTasks) {
         self.rounds = rounds
         self.tasks = tasks

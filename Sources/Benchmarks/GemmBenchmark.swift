@@ -9,6 +9,7 @@ import LinearAlgebra
 public struct GemmBenchmark: Sendable {
     /// Timed rounds per workload (the median is reported).
     public var rounds = 9
+    /// A benchmark with `rounds` timed rounds per workload.
     public init(rounds: Int = 9) { self.rounds = rounds }
 
     /// Runs every workload and returns one result per workload, the peak first.

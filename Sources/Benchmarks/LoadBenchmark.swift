@@ -17,6 +17,7 @@ public struct LoadBenchmark: Sendable {
     /// Transitions in the generated file.
     public var transitions: Int
 
+    /// A benchmark of `rounds` timed loads of a generated file with `transitions` rows.
     public init(rounds: Int = 3, transitions: Int = 1_000_000) {
         self.rounds = rounds
         self.transitions = transitions

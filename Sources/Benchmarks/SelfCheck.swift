@@ -5,10 +5,15 @@ import LinearAlgebra
 public enum SelfCheck {
     /// One check's outcome.
     public struct Outcome: Sendable {
+        /// What was checked (the operation and its shape).
         public var name: String
+        /// Largest absolute difference from the reference.
         public var error: Float
+        /// The largest error that passes.
         public var tolerance: Float
+        /// Whether the error is finite and within tolerance.
         public var passed: Bool { error.isFinite && error <= tolerance }
+        /// One line for people: PASS or FAIL, the name, the error and the tolerance.
         public var line: String {
             "\(passed ? "PASS" : "FAIL")  \(name)  (error \(error), tolerance \(tolerance))"
         }

@@ -20,8 +20,9 @@ public struct DatasetEntry: Codable, Sendable, Equatable {
     public var transitions: Int?
     /// The number of episodes (trajectories), where known.
     public var episodes: Int?
-    /// Observation and action widths.
+    /// The observation width.
     public var observationDimension: Int
+    /// The action width.
     public var actionDimension: Int
     /// `float32` or `float64`, as stored.
     public var floatType: String

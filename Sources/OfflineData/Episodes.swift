@@ -20,14 +20,23 @@ public struct Episode: Sendable, Equatable {
 
 /// Summary statistics of episode returns and lengths.
 public struct EpisodeStatistics: Sendable {
+    /// The number of episodes.
     public var count: Int
+    /// Mean undiscounted episode return.
     public var meanReturn: Double
+    /// Population standard deviation of the returns.
     public var standardDeviation: Double
+    /// Lowest episode return.
     public var minReturn: Double
+    /// Highest episode return.
     public var maxReturn: Double
+    /// Mean episode length in steps.
     public var meanLength: Double
+    /// Episodes that end in a true termination (`terminals`).
     public var terminalCount: Int
+    /// Episodes that end at the time limit (`timeouts`).
     public var timeoutCount: Int
+    /// Episodes cut by the end of the file, neither terminal nor timed out.
     public var cutCount: Int
 
     /// Computes statistics over `episodes` (all zero for none).

@@ -6,7 +6,9 @@
 public struct ReplayBuffer: Sendable {
     /// The most transitions it holds.
     public let capacity: Int
+    /// The observation width of every row.
     public let observationDimension: Int
+    /// The action width of every row.
     public let actionDimension: Int
     /// The number of transitions held.
     public internal(set) var count = 0

@@ -32,7 +32,9 @@ import HDF5
 /// try trainer.run { print($0.text) }
 /// ```
 public final class OfflineTrainer {
+    /// The run's settings (saved as `config.json` in ``directory``).
     public let configuration: OfflineTrainingConfiguration
+    /// The run directory: logs, checkpoints, the final agent.
     public let directory: URL
     /// The learner.
     public let agent: SACAgent
