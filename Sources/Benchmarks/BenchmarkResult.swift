@@ -5,7 +5,7 @@ import Foundation
 /// `ratio` is `gflops / peakGflops`, where the peak is this machine's 1024³ sgemm rate measured
 /// in the same run, so results compare across machines and noisy periods.
 public struct BenchmarkResult: Encodable, Sendable {
-    /// What was timed, e.g. `sgemm 1024x1024x1024` or `rollout 50000x5`.
+    /// What was timed, e.g. `dynamics-step`, `sac-n10` or `env-hopper`.
     public var workload: String
     /// Median wall time of one timed round, in milliseconds.
     public var medianMs: Double
