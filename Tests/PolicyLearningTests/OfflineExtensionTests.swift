@@ -176,6 +176,27 @@ struct OfflineExtensionTests {
         #expect(mbpo.mbpo == MBPOConfiguration(rolloutHorizon: 3, realRatio: 0.5))
     }
 
+    /// Every base recipe's configuration, and one with every optional field `nil`, reads back
+    /// from its own JSON unchanged: a `nil` the encoder left out stays `nil` instead of taking a
+    /// non-`nil` default (`sac.maximumAlpha` = 1), which would make `--resume` refuse the run.
+    @Test func configurationsRoundTripThroughTheirJSON() throws {
+        for recipe in BaseAlgorithmRecipe.all {
+            for preset in [BudgetPreset.short, .paper] {
+                let config = try recipe.configuration(dataset: "hopper-medium-v2", preset: preset)
+                #expect(try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(config)) == config, "\(recipe.name) \(preset)")
+            }
+        }
+        var bare = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-v2", preset: .paper)
+        bare.sac.maximumAlpha = nil
+        bare.sac.targetEntropy = nil
+        bare.dynamics.maxEpochs = nil
+        bare.cosineScheduleEpochs = nil
+        bare.name = nil
+        let restored = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(bare))
+        #expect(restored.sac.maximumAlpha == nil && restored.dynamics.maxEpochs == nil)
+        #expect(restored == bare)
+    }
+
     /// A configuration written before fields were added (no `plugIns`, `dynamicsSource`, `mbpo`)
     /// still decodes, with today's defaults for the missing keys; an unknown key is refused.
     @Test func configurationsFromEarlierVersionsDecode() throws {

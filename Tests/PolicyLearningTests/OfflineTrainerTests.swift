@@ -69,7 +69,10 @@ struct OfflineTrainerTests {
         // A different configuration cannot resume the run; a cached fit is loaded, not refitted.
         var other = config
         other.mopo.penaltyCoefficient = 3
-        #expect(throws: OfflineTrainingError.self) { _ = try OfflineTrainer(configuration: other, directory: killedDirectory, resume: true) }
+        let mismatch = #expect(throws: OfflineTrainingError.self) {
+            _ = try OfflineTrainer(configuration: other, directory: killedDirectory, resume: true)
+        }
+        #expect(mismatch.map { "\($0)" }?.contains("changed: mopo.penaltyCoefficient") == true)  // names the field
         let cached = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("cached"), resume: false,
                                         dynamicsCache: full.dynamicsPath)
         #expect(cached.dynamicsFit == nil)

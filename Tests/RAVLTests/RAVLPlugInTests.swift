@@ -106,6 +106,18 @@ struct RAVLPlugInTests {
         #expect(RAVLTaskSettings.suggested(for: "walker2d-medium-expert-orl") == RAVLTaskSettings.defaults)
     }
 
+    /// A checkpoint stores the configuration as JSON, where the unclamped `sac.maximumAlpha`
+    /// (`nil`) is absent; reading it back must not bring offline SAC's cap of 1 back, or
+    /// `--resume` refuses every RAVL run as "a different configuration".
+    @Test func recipeConfigurationSurvivesTheCheckpointRoundTrip() throws {
+        for preset in [BudgetPreset.short, .paper] {
+            let config = try RAVLRecipe().configuration(dataset: "walker2d-medium-expert-orl", preset: preset)
+            let restored = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(config))
+            #expect(restored.sac.maximumAlpha == nil)
+            #expect(restored == config)
+        }
+    }
+
     /// The Q of a score-100 policy (ravl.md §3.4): 1213.5 for halfcheetah, 323.4 for hopper.
     @Test func approximateOptimalQMatchesTheNote() {
         let cheetah = EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: 12135.0, episodeSteps: 1000, discount: 0.99)

@@ -42,3 +42,19 @@ public enum JSONValue: Codable, Sendable, Equatable {
         try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
     }
 }
+
+extension JSONValue {
+    /// The dotted key paths at which `self` and `other` differ (`sac.critics`, `plugIns.ravl.eta`),
+    /// so an error can name what changed rather than only that something did.
+    public func differences(from other: JSONValue, at path: String = "") -> [String] {
+        switch (self, other) {
+        case let (.object(a), .object(b)):
+            return Set(a.keys).union(b.keys).sorted().flatMap { key in
+                let child = path.isEmpty ? key : "\(path).\(key)"
+                return (a[key] ?? .null).differences(from: b[key] ?? .null, at: child)
+            }
+        default:
+            return self == other ? [] : [path.isEmpty ? "(the whole value)" : path]
+        }
+    }
+}

@@ -115,8 +115,10 @@ extension OfflineTrainer {
         saved.totalSteps = 0
         current.totalSteps = 0
         guard saved == current else {
+            let changed = (try? JSONValue(encoding: current).differences(from: JSONValue(encoding: saved))) ?? []
             throw OfflineTrainingError.checkpointMismatch(
-                file: path, reason: "it was made with a different configuration (only the total step count may change)")
+                file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
+                    + "only the total step count may change")
         }
         try Checkpoint.load(from: path, parts: agent.checkpointParts)
         modelBuffer = try ReplayBuffer(restoringFrom: file.root.group("model_buffer"))

@@ -226,10 +226,30 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
 
     /// A configuration read from a file written by this or an earlier version of the library:
     /// keys the file lacks (fields added since) take today's defaults, so runs resume and agents
-    /// load across upgrades. Unknown keys are still refused.
+    /// load across upgrades. Unknown keys are still refused. An optional field the file lacks was
+    /// `nil` when written (the encoder omits `nil`), so it stays `nil` even where today's default
+    /// is not (RAVL's unclamped `sac.maximumAlpha` against offline SAC's 1).
     public static func decoding(_ data: Data) throws -> OfflineTrainingConfiguration {
-        try OfflineTrainingConfiguration().applying(json: data)
+        guard var saved = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            return try OfflineTrainingConfiguration().applying(json: data)
+        }
+        for path in optionalKeys {
+            let parts = path.split(separator: ".").map(String.init)
+            if parts.count == 1 {
+                if saved[parts[0]] == nil { saved[parts[0]] = NSNull() }
+            } else if var parent = saved[parts[0]] as? [String: Any] {
+                if parent[parts[1]] == nil { parent[parts[1]] = NSNull() }
+                saved[parts[0]] = parent
+            }
+        }
+        return try OfflineTrainingConfiguration().applying(json: JSONSerialization.data(withJSONObject: saved))
     }
+
+    /// Optional fields, which the encoder leaves out when `nil` (`section.key` for nested ones).
+    private static let optionalKeys: Set<String> = [
+        "environment", "name", "dynamicsSeed", "cosineScheduleEpochs", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
+        "dynamics.weightDecayStyle", "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm",
+    ]
 
     /// This configuration with the keys of a JSON object replaced (nested objects merge key by
     /// key), e.g. `{"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}`.
@@ -256,8 +276,6 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
 
     private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
         // Optional fields that are nil are absent from the encoded base; accept them by name.
-        let optionalKeys: Set<String> = ["environment", "name", "dynamicsSeed", "cosineScheduleEpochs", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds", "dynamics.weightDecayStyle",
-                                         "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm"]
         for (key, value) in overrides {
             let name = path.isEmpty ? key : path + "." + key
             if name.hasPrefix("plugIns.") {
