@@ -245,11 +245,26 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         return try OfflineTrainingConfiguration().applying(json: JSONSerialization.data(withJSONObject: saved))
     }
 
-    /// Optional fields, which the encoder leaves out when `nil` (`section.key` for nested ones).
-    private static let optionalKeys: Set<String> = [
-        "environment", "name", "dynamicsSeed", "cosineScheduleEpochs", "dynamics.maxEpochs", "dynamics.maxWallTimeSeconds",
-        "dynamics.weightDecayStyle", "sac.targetEntropy", "sac.maximumAlpha", "sac.criticSpectralNorm",
-    ]
+    /// Optional fields, which the encoder leaves out when `nil` (`section.key` for those of nested
+    /// settings such as `sac`), found by reflection so that a field added later is not missed.
+    /// The coding keys are the property names (synthesized `Codable`).
+    private static let optionalKeys: Set<String> = {
+        var keys: Set<String> = []
+        for field in Mirror(reflecting: OfflineTrainingConfiguration()).children {
+            guard let name = field.label else { continue }
+            let style = Mirror(reflecting: field.value).displayStyle
+            if style == .optional {
+                keys.insert(name)
+            } else if style == .struct {
+                for nested in Mirror(reflecting: field.value).children {
+                    if let label = nested.label, Mirror(reflecting: nested.value).displayStyle == .optional {
+                        keys.insert("\(name).\(label)")
+                    }
+                }
+            }
+        }
+        return keys
+    }()
 
     /// This configuration with the keys of a JSON object replaced (nested objects merge key by
     /// key), e.g. `{"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}`.
