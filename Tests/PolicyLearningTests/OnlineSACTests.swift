@@ -65,6 +65,12 @@ struct OnlineSACTests {
         #expect(throws: TrainingError.self) {
             _ = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps), directory: killedDirectory, resume: false)
         }
+        var other = Self.pointMassConfiguration(steps: steps)
+        other.sac.discount = 0.8
+        let mismatch = #expect(throws: TrainingError.self) {
+            _ = try OnlineTrainer(configuration: other, directory: killedDirectory, resume: true)
+        }
+        #expect(mismatch.map { "\($0)" }?.contains("changed: sac.discount") == true)  // names the field
         let resumed = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps),
                                         directory: killedDirectory, resume: true)
         #expect(resumed.step == 200)

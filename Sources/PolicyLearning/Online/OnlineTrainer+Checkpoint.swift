@@ -71,8 +71,10 @@ extension OnlineTrainer {
         saved.replayCapacity = 0
         current.replayCapacity = 0
         guard saved == current else {
+            let changed = (try? JSONValue(encoding: current).differences(from: JSONValue(encoding: saved))) ?? []
             throw TrainingError.checkpointMismatch(
-                file: path, reason: "it was made with a different configuration (only the total step count and a larger replay capacity may change)")
+                file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
+                    + "only the total step count and a larger replay capacity may change")
         }
         try Checkpoint.load(from: path, parts: agent.checkpointParts)
         try restoreBuffers(from: file)
