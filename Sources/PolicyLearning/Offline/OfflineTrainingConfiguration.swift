@@ -234,37 +234,39 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
             return try OfflineTrainingConfiguration().applying(json: data)
         }
         for path in optionalKeys {
-            let parts = path.split(separator: ".").map(String.init)
-            if parts.count == 1 {
-                if saved[parts[0]] == nil { saved[parts[0]] = NSNull() }
-            } else if var parent = saved[parts[0]] as? [String: Any] {
-                if parent[parts[1]] == nil { parent[parts[1]] = NSNull() }
-                saved[parts[0]] = parent
-            }
+            fillAbsent(path.split(separator: ".").map(String.init)[...], in: &saved)
         }
         return try OfflineTrainingConfiguration().applying(json: JSONSerialization.data(withJSONObject: saved))
     }
 
-    /// Optional fields, which the encoder leaves out when `nil` (`section.key` for those of nested
-    /// settings such as `sac`), found by reflection so that a field added later is not missed.
-    /// The coding keys are the property names (synthesized `Codable`).
-    private static let optionalKeys: Set<String> = {
-        var keys: Set<String> = []
-        for field in Mirror(reflecting: OfflineTrainingConfiguration()).children {
-            guard let name = field.label else { continue }
-            let style = Mirror(reflecting: field.value).displayStyle
-            if style == .optional {
-                keys.insert(name)
-            } else if style == .struct {
-                for nested in Mirror(reflecting: field.value).children {
-                    if let label = nested.label, Mirror(reflecting: nested.value).displayStyle == .optional {
-                        keys.insert("\(name).\(label)")
-                    }
-                }
+    /// Sets the key at `path` to JSON `null` where the object holds its parent but not the key.
+    private static func fillAbsent(_ path: ArraySlice<String>, in object: inout [String: Any]) {
+        guard let key = path.first else { return }
+        if path.count == 1 {
+            if object[key] == nil { object[key] = NSNull() }
+        } else if var child = object[key] as? [String: Any] {
+            fillAbsent(path.dropFirst(), in: &child)
+            object[key] = child
+        }
+    }
+
+    /// Optional fields, which the encoder leaves out when `nil`, as dotted paths (`sac.maximumAlpha`)
+    /// at any depth of nested settings, found by reflection so that a field added later is not
+    /// missed. The coding keys are the property names (synthesized `Codable`).
+    private static let optionalKeys = optionalFieldPaths(of: OfflineTrainingConfiguration(), prefix: "")
+
+    private static func optionalFieldPaths(of value: Any, prefix: String) -> Set<String> {
+        var paths: Set<String> = []
+        for field in Mirror(reflecting: value).children {
+            guard let label = field.label else { continue }
+            switch Mirror(reflecting: field.value).displayStyle {
+            case .optional: paths.insert(prefix + label)
+            case .struct: paths.formUnion(optionalFieldPaths(of: field.value, prefix: prefix + label + "."))
+            default: break
             }
         }
-        return keys
-    }()
+        return paths
+    }
 
     /// This configuration with the keys of a JSON object replaced (nested objects merge key by
     /// key), e.g. `{"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}`.
