@@ -58,13 +58,15 @@ let package = Package(
                                                   "DynamicsModels", "PolicyLearning", "MOREC", "RAVL", "LipschitzCritics"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
                                                    "DynamicsModels", "PolicyLearning", "MOREC", "CArmadillo"]),
-        .executableTarget(
-            name: "orl",
+        // The command line: a library (so tests parse and run its commands) and a one-line executable.
+        .target(
+            name: "ORLCommandLine",
             dependencies: [
                 "OfflineRL", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "orl", dependencies: ["ORLCommandLine"]),
 
         // MARK: Unit test bundles
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
@@ -78,6 +80,7 @@ let package = Package(
         .testTarget(name: "MORECTests", dependencies: ["TestSupport", "OfflineTestSupport", "MOREC"]),
         .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "OfflineTestSupport", "RAVL"]),
         .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
+        .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),
     ],
     cxxLanguageStandard: .cxx17
 )

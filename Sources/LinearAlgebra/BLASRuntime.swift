@@ -40,4 +40,13 @@ public enum BLASRuntime {
         get { Int(orl_blas_num_threads()) }
         set { orl_blas_set_num_threads(Int32(newValue)) }
     }
+
+    /// Runs `body` with OpenBLAS on `count` threads and restores the previous count afterwards,
+    /// also when `body` throws (the count is process-wide).
+    public static func withThreads<T, E: Error>(_ count: Int, _ body: () throws(E) -> T) throws(E) -> T {
+        let saved = threads
+        threads = count
+        defer { threads = saved }
+        return try body()
+    }
 }

@@ -1,7 +1,7 @@
 /// Settings of ``AdversarialStateNoise``, the robust loss on adversarially perturbed states
 /// (Zheng et al. 2023 mechanism ii; the design of lipschitz.md §1.5). Every number here is this
 /// library's documented choice: the paper's ε, attack, step count and weight were not recoverable.
-public struct AdversarialNoiseSettings: Codable, Sendable, Equatable {
+public struct AdversarialNoiseSettings: DefaultedSettings {
     /// The attack that finds the perturbation.
     public enum Attack: String, Codable, Sendable, CaseIterable {
         /// One signed-gradient step from a random start (Wong et al. 2020's "fast" FGSM).
@@ -29,6 +29,9 @@ public struct AdversarialNoiseSettings: Codable, Sendable, Equatable {
     /// gradients, as in RORL).
     public var detachClean: Bool
 
+    /// The defaults above.
+    public init() { self.init(epsilon: 0.05) }
+
     /// Creates the settings with the defaults above.
     public init(epsilon: Float = 0.05, attack: Attack = .pgd, steps: Int = 3, stepSize: Float? = nil,
                 weight: Float = 1, randomStart: Bool = true, detachClean: Bool = false) {
@@ -39,19 +42,6 @@ public struct AdversarialNoiseSettings: Codable, Sendable, Equatable {
         self.weight = weight
         self.randomStart = randomStart
         self.detachClean = detachClean
-    }
-
-    /// Decodes from JSON, taking the default for every missing key.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = AdversarialNoiseSettings()
-        epsilon = try c.decodeIfPresent(Float.self, forKey: .epsilon) ?? d.epsilon
-        attack = try c.decodeIfPresent(Attack.self, forKey: .attack) ?? d.attack
-        steps = try c.decodeIfPresent(Int.self, forKey: .steps) ?? d.steps
-        stepSize = try c.decodeIfPresent(Float.self, forKey: .stepSize)
-        weight = try c.decodeIfPresent(Float.self, forKey: .weight) ?? d.weight
-        randomStart = try c.decodeIfPresent(Bool.self, forKey: .randomStart) ?? d.randomStart
-        detachClean = try c.decodeIfPresent(Bool.self, forKey: .detachClean) ?? d.detachClean
     }
 
     /// Attack steps actually taken.

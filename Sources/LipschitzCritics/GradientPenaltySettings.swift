@@ -1,6 +1,6 @@
 /// Settings of ``GradientPenalty`` (Gulrajani et al. 2017; Blondé et al. 2022's defaults,
 /// lipschitz.md §2.3: one-sided, target 1, weight 10, on interpolates).
-public struct GradientPenaltySettings: Codable, Sendable, Equatable {
+public struct GradientPenaltySettings: DefaultedSettings {
     /// Which deviations are penalised.
     public enum Sides: String, Codable, Sendable, CaseIterable {
         /// ψ(n) = max(0, n − k)²: only norms above the target (Blondé et al.).
@@ -38,6 +38,9 @@ public struct GradientPenaltySettings: Codable, Sendable, Equatable {
     /// The gradient's input block (default state and action).
     public var inputs: Inputs
 
+    /// The defaults above.
+    public init() { self.init(weight: 10) }
+
     /// Creates the settings with the defaults above.
     public init(weight: Float = 10, target: Float = 1, sides: Sides = .one, points: Points = .interpolates,
                 inputs: Inputs = .stateAction) {
@@ -46,17 +49,6 @@ public struct GradientPenaltySettings: Codable, Sendable, Equatable {
         self.sides = sides
         self.points = points
         self.inputs = inputs
-    }
-
-    /// Decodes from JSON, taking the default for every missing key.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = GradientPenaltySettings()
-        weight = try c.decodeIfPresent(Float.self, forKey: .weight) ?? d.weight
-        target = try c.decodeIfPresent(Float.self, forKey: .target) ?? d.target
-        sides = try c.decodeIfPresent(Sides.self, forKey: .sides) ?? d.sides
-        points = try c.decodeIfPresent(Points.self, forKey: .points) ?? d.points
-        inputs = try c.decodeIfPresent(Inputs.self, forKey: .inputs) ?? d.inputs
     }
 
     /// What is wrong with these settings, or `nil`.

@@ -15,17 +15,10 @@ public final class LipschitzPlugIn: OfflinePlugIn {
     /// Creates the plug-in.
     public init(settings: LipschitzSettings) { self.settings = settings }
 
-    /// Checks the critic's spectral normalization and adds the regularizers.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` when the agent's
-    ///   critics were not built with ``LipschitzSettings/spectralNorm``.
+    /// Adds the regularizers.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for out-of-range settings.
     public func install(on trainer: OfflineTrainer) throws {
-        let critics = trainer.agent.critics
-        guard critics.spectralNormalization == settings.spectralNorm else {
-            throw OfflineTrainingError.invalidConfiguration(
-                "plugIns.lipschitz.spectralNorm (\(String(describing: settings.spectralNorm))) differs from the critics' " +
-                "sac.criticSpectralNorm (\(String(describing: critics.spectralNormalization))); store the settings with LipschitzSettings.store(in:)")
-        }
-        try settings.validate(criticLayers: critics.network.layers.count)
+        try settings.validate()
         if let adversarial = settings.adversarialNoise {
             let noise = AdversarialStateNoise(settings: adversarial, stateScale: Self.stateStandardDeviation(trainer.realBuffer))
             regularizers.append(noise)
@@ -55,22 +48,19 @@ public final class LipschitzPlugIn: OfflinePlugIn {
 
 /// Builds ``LipschitzPlugIn`` from `plugIns["lipschitz"]`.
 public struct LipschitzPlugInFactory: OfflinePlugInFactory {
+    /// The settings type.
+    public typealias Settings = LipschitzSettings
+
     /// Creates the factory.
     public init() {}
 
     /// `"lipschitz"`.
     public var key: String { LipschitzSettings.key }
 
-    /// The plug-in for the stored settings.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for settings that do
-    ///   not decode, are out of range, or disagree with `sac.criticSpectralNorm`.
-    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
-        let settings = try LipschitzSettings.stored(in: configuration) ?? LipschitzSettings()
-        try settings.validate(criticLayers: configuration.sac.hiddenSizes.count + 1)
-        guard settings.spectralNorm == configuration.sac.criticSpectralNorm else {
-            throw OfflineTrainingError.invalidConfiguration(
-                "plugIns.lipschitz.spectralNorm and sac.criticSpectralNorm differ; write the settings with LipschitzSettings.store(in:) or call LipschitzSettings.synchronize(_:)")
-        }
+    /// The plug-in for `settings`.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for out-of-range settings.
+    public func makePlugIn(settings: LipschitzSettings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        try settings.validate()
         return LipschitzPlugIn(settings: settings)
     }
 }

@@ -2,7 +2,7 @@
 /// trainer was never released, so these are this library's choices [OURS] except where a
 /// section is cited; defaults are sized for a 2-core machine (minutes on a 1M-row dataset).
 /// Missing JSON keys keep their defaults, so a `--config` file may name only what it changes.
-public struct AdversarialRewardConfiguration: Codable, Sendable, Equatable {
+public struct AdversarialRewardConfiguration: DefaultedSettings {
     /// Hidden widths of each discriminator (the official encoder is in→128→256 ReLU with an
     /// unreleased head, §2.2; smaller here so that scoring 10 candidates stays cheap, §3.1).
     public var discriminatorHiddenSizes: [Int] = [64, 64]
@@ -85,33 +85,4 @@ public struct AdversarialRewardConfiguration: Codable, Sendable, Equatable {
         case logInterval, checkpointInterval, seed
     }
 
-    /// Decodes the keys present and keeps the defaults for the others.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        func take<T: Decodable>(_ key: CodingKeys, _ value: inout T) throws {
-            if let v = try c.decodeIfPresent(T.self, forKey: key) { value = v }
-        }
-        try take(.discriminatorHiddenSizes, &discriminatorHiddenSizes)
-        try take(.generatorHiddenSizes, &generatorHiddenSizes)
-        try take(.batchSize, &batchSize)
-        try take(.warmupSteps, &warmupSteps)
-        try take(.adversarialSteps, &adversarialSteps)
-        try take(.discriminatorLearningRate, &discriminatorLearningRate)
-        try take(.generatorLearningRate, &generatorLearningRate)
-        try take(.adversarialGeneratorLearningRate, &adversarialGeneratorLearningRate)
-        try take(.initialEntropyCoefficient, &initialEntropyCoefficient)
-        try take(.automaticEntropyTuning, &automaticEntropyTuning)
-        try take(.entropyLearningRate, &entropyLearningRate)
-        targetEntropy = try c.decodeIfPresent(Float.self, forKey: .targetEntropy)
-        try take(.likelihoodWeight, &likelihoodWeight)
-        try take(.snapshotInterval, &snapshotInterval)
-        try take(.retainedSnapshots, &retainedSnapshots)
-        try take(.thinning, &thinning)
-        try take(.calibrationRows, &calibrationRows)
-        try take(.holdoutFraction, &holdoutFraction)
-        try take(.maxHoldout, &maxHoldout)
-        try take(.logInterval, &logInterval)
-        try take(.checkpointInterval, &checkpointInterval)
-        try take(.seed, &seed)
-    }
 }

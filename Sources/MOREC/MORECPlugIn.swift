@@ -6,7 +6,7 @@ import Foundation
 /// ```json
 /// {"plugIns": {"morec": {"rewardPath": "runs/morec-reward/hopper-medium-orl/reward.h5", "selection": "softmax"}}}
 /// ```
-public struct MORECSettings: Codable, Sendable, Equatable {
+public struct MORECSettings: DefaultedSettings {
     /// The dynamics-reward file (`reward.h5` from `orl morec learn-reward`); required.
     public var rewardPath: String?
     /// Gaussian draws per elite (2; with 5 elites, 10 candidates).
@@ -25,7 +25,10 @@ public struct MORECSettings: Codable, Sendable, Equatable {
     public var diagnosticRows: Int = 32
 
     /// The defaults (no reward path).
-    public init(rewardPath: String? = nil) { self.rewardPath = rewardPath }
+    public init() {}
+
+    /// The defaults with the reward at `rewardPath`.
+    public init(rewardPath: String?) { self.rewardPath = rewardPath }
 
     /// The selection rule.
     /// - Throws: ``MORECError/invalidSettings(_:)`` for an unknown name or a non-positive temperature.
@@ -51,18 +54,6 @@ public struct MORECSettings: Codable, Sendable, Equatable {
         case rewardPath, samplesPerElite, selection, temperature, threshold, clipValue, dropBelowThreshold, diagnosticRows
     }
 
-    /// Decodes the keys present and keeps the defaults for the others.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        rewardPath = try c.decodeIfPresent(String.self, forKey: .rewardPath)
-        if let v = try c.decodeIfPresent(Int.self, forKey: .samplesPerElite) { samplesPerElite = v }
-        if let v = try c.decodeIfPresent(String.self, forKey: .selection) { selection = v }
-        if let v = try c.decodeIfPresent(Float.self, forKey: .temperature) { temperature = v }
-        if let v = try c.decodeIfPresent(Float.self, forKey: .threshold) { threshold = v }
-        if let v = try c.decodeIfPresent(Float.self, forKey: .clipValue) { clipValue = v }
-        if let v = try c.decodeIfPresent(Bool.self, forKey: .dropBelowThreshold) { dropBelowThreshold = v }
-        if let v = try c.decodeIfPresent(Int.self, forKey: .diagnosticRows) { diagnosticRows = v }
-    }
 }
 
 /// Installs MOREC on an ``PolicyLearning/OfflineTrainer``: the ``RewardConsistentFilter`` as the
@@ -119,7 +110,7 @@ public final class MORECPlugIn: OfflinePlugIn {
                                             selection: try settings.candidateSelection(), threshold: settings.threshold,
                                             clipValue: settings.clipValue, dropBelowThreshold: settings.dropBelowThreshold,
                                             termination: try? TerminationFunction.named(trainer.environmentName))
-        trainer.filter = filter
+        try trainer.install(filter: filter, by: "morec")
         let oracle: (any DynamicsModel)? = settings.diagnosticRows > 0 ? try? TrueDynamics(named: trainer.environmentName) : nil
         let diagnostics = MORECRolloutDiagnostics(filter: filter, oracle: oracle, rowsPerStep: settings.diagnosticRows)
         trainer.rolloutObservers.append(diagnostics)
@@ -160,13 +151,14 @@ public final class MORECPlugIn: OfflinePlugIn {
 
 /// Builds ``MORECPlugIn`` from `plugIns.morec` (key `"morec"`).
 public struct MORECPlugInFactory: OfflinePlugInFactory {
+    /// The settings type.
+    public typealias Settings = MORECSettings
     /// Creates the factory.
     public init() {}
+    /// `"morec"`.
     public var key: String { "morec" }
-    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
-        guard let settings = try configuration.plugInSettings(key, as: MORECSettings.self) else {
-            throw MORECError.invalidSettings("the configuration has no plugIns.morec")
-        }
-        return try MORECPlugIn(settings: settings, dataset: configuration.dataset)
+    /// The plug-in for `settings` (loads the dynamics reward).
+    public func makePlugIn(settings: MORECSettings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        try MORECPlugIn(settings: settings, dataset: configuration.dataset)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// One task's MOREC settings from the official launchers (research/morec.md §4.3 MOPO, §4.4 MOBILE).
+/// One task's MOREC settings from the official launchers (`polixir/morec`, `run_example/` scripts for MOPO and MOBILE).
 public struct MORECTask: Codable, Sendable, Equatable {
     /// The base algorithm's penalty coefficient: MOPO's λ or MOBILE's β.
     public var penaltyCoefficient: Float
@@ -25,7 +25,8 @@ public struct MORECTask: Codable, Sendable, Equatable {
 }
 
 /// `orl train --algo morec-mopo` / `morec-mobile`: the base algorithm with MOREC's filter and the
-/// official per-task settings (research/morec.md §4.1, §4.3, §4.4) as data:
+/// official per-task settings (Luo et al., "Reward-Consistent Dynamics Models are Strongly
+/// Generalizable for Offline Reinforcement Learning", ICLR 2024, appendix; the official launchers) as data:
 ///
 /// | setting | value |
 /// | --- | --- |
@@ -39,22 +40,41 @@ public struct MORECTask: Codable, Sendable, Equatable {
 /// defaults to `runs/morec-reward/<dataset>/reward.h5` (relative to the working directory), where
 /// `orl morec learn-reward --dataset <dataset> --out runs/morec-reward/<dataset>` writes it.
 ///
-/// Deviation: official MOREC-MOBILE trains the actor against the target critics (§3.3); the
-/// shared SAC uses the online critics, as upstream MOBILE does.
+/// Deviation: official MOREC-MOBILE trains the actor against the target critics; the shared SAC
+/// uses the online critics, as upstream MOBILE does.
 public struct MORECRecipe: OfflineAlgorithmRecipe {
-    /// MOPO or MOBILE.
-    public let base: OfflineAlgorithm
+    /// The base algorithm's recipe (``PolicyLearning/MOPO`` or ``PolicyLearning/MOBILE``).
+    public let base: any OfflineAlgorithmRecipe
+    /// The per-task table of this variant, keyed by ``PolicyLearning/taskKey(_:)``.
+    public let tasks: [String: MORECTask]
+    /// The settings for datasets not in ``tasks``.
+    public let fallback: MORECTask
+    /// Writes a task's base-algorithm settings (λ or β and friends) into a configuration.
+    private let storeBaseSettings: @Sendable (MORECTask, inout OfflineTrainingConfiguration) -> Void
 
-    /// The recipe on `base` (`.mopo` or `.mobile`).
-    public init(base: OfflineAlgorithm) {
-        precondition(base == .mopo || base == .mobile, "MORECRecipe: the base must be MOPO or MOBILE, got \(base)")
-        self.base = base
+    /// MOREC on MOPO: λ per task on the chosen transition; other datasets λ 1, argmax.
+    public static let mopo = MORECRecipe(base: MOPO(), tasks: mopoTasks, fallback: MORECTask(1, "argmax")) { task, c in
+        c.setPlugInSettings("mopo", MOPOConfiguration(penaltyCoefficient: task.penaltyCoefficient))
     }
 
-    public var name: String { "morec-" + base.rawValue }
+    /// MOREC on MOBILE: β per task, 10 samples, the task's backup; other datasets β 0.5, softmax.
+    public static let mobile = MORECRecipe(base: MOBILE(), tasks: mobileTasks, fallback: MORECTask(0.5, "softmax")) { task, c in
+        c.setPlugInSettings("mobile", MOBILEConfiguration(penaltyCoefficient: task.penaltyCoefficient, samples: 10,
+                                                          deterministicBackup: task.deterministicBackup))
+    }
+
+    private init(base: any OfflineAlgorithmRecipe, tasks: [String: MORECTask], fallback: MORECTask,
+                 storeBaseSettings: @escaping @Sendable (MORECTask, inout OfflineTrainingConfiguration) -> Void) {
+        self.base = base
+        self.tasks = tasks
+        self.fallback = fallback
+        self.storeBaseSettings = storeBaseSettings
+    }
+
+    public var name: String { "morec-" + base.name }
 
     public var summary: String {
-        "MOREC (Luo et al. 2024) on \(base == .mopo ? "MOPO" : "MOBILE"): elite candidates filtered by a learned dynamics reward (needs `orl morec learn-reward`)"
+        "MOREC (Luo et al. 2024) on \(base.name.uppercased()): elite candidates filtered by a learned dynamics reward (needs `orl morec learn-reward`)"
     }
 
     /// Rollout start states (official `rollout_batch_size` 2000).
@@ -62,7 +82,7 @@ public struct MORECRecipe: OfflineAlgorithmRecipe {
     /// Rollout horizon (official 100).
     public static let rolloutHorizon = 100
 
-    /// MOREC-MOPO per task (§4.3), keyed by ``PolicyLearning/taskKey(_:)``.
+    /// MOREC-MOPO per task, keyed by ``PolicyLearning/taskKey(_:)``.
     public static let mopoTasks: [String: MORECTask] = [
         "halfcheetah-random": .init(0.5, "softmax"), "halfcheetah-medium": .init(0.5, "argmax"),
         "halfcheetah-medium-replay": .init(0.5, "softmax"), "halfcheetah-medium-expert": .init(0.5, "argmax"),
@@ -76,7 +96,7 @@ public struct MORECRecipe: OfflineAlgorithmRecipe {
         "walker2d-v3-l": .init(2, "softmax"), "walker2d-v3-m": .init(2, "softmax"), "walker2d-v3-h": .init(2, "argmax"),
     ]
 
-    /// MOREC-MOBILE per task (§4.4): softmax everywhere.
+    /// MOREC-MOBILE per task: softmax everywhere.
     public static let mobileTasks: [String: MORECTask] = [
         "halfcheetah-random": .init(0.25, "softmax"), "halfcheetah-medium": .init(0.25, "softmax"),
         "halfcheetah-medium-replay": .init(0.25, "softmax"), "halfcheetah-medium-expert": .init(1, "softmax", realRatio: 0.5),
@@ -91,13 +111,7 @@ public struct MORECRecipe: OfflineAlgorithmRecipe {
     ]
 
     /// The task's entry, or a middle default (MOPO λ 1, argmax; MOBILE β 0.5, softmax) for other datasets.
-    public func task(for dataset: String) -> MORECTask {
-        let key = taskKey(dataset)
-        switch base {
-        case .mopo: return Self.mopoTasks[key] ?? MORECTask(1, "argmax")
-        default: return Self.mobileTasks[key] ?? MORECTask(0.5, "softmax")
-        }
-    }
+    public func task(for dataset: String) -> MORECTask { tasks[taskKey(dataset)] ?? fallback }
 
     /// The default reward file for `dataset`: `runs/morec-reward/<file name without extension>/reward.h5`.
     public static func defaultRewardPath(dataset: String) -> String {
@@ -107,8 +121,8 @@ public struct MORECRecipe: OfflineAlgorithmRecipe {
     }
 
     public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
-        var c = OfflineTrainingConfiguration(algorithm: base, dataset: dataset, preset: preset)
-        c.name = name
+        var c = try base.configuration(dataset: dataset, preset: preset)
+        c.algorithm = name
         let t = task(for: dataset)
         c.rolloutBatchSize = Self.rolloutBatchSize
         c.rolloutHorizon = Self.rolloutHorizon
@@ -117,20 +131,13 @@ public struct MORECRecipe: OfflineAlgorithmRecipe {
         // Auto-α unless the task fixes it (MOBILE's own table fixes α on some tasks; MOREC's does not).
         c.sac.automaticEntropyTuning = t.fixedAlpha == nil
         c.sac.initialAlpha = t.fixedAlpha ?? OfflineTrainingConfiguration.offlineSAC.initialAlpha
-        switch base {
-        case .mopo:
-            c.mopo.penaltyCoefficient = t.penaltyCoefficient
-        default:
-            c.mobile.penaltyCoefficient = t.penaltyCoefficient
-            c.mobile.samples = 10
-            c.mobile.deterministicBackup = t.deterministicBackup
-        }
+        storeBaseSettings(t, &c)
         var settings = MORECSettings(rewardPath: Self.defaultRewardPath(dataset: dataset))
         settings.selection = t.selection
-        try c.setPlugInSettings("morec", settings)
+        c.setPlugInSettings("morec", settings)
         return c
     }
 
     /// MOREC-MOPO and MOREC-MOBILE.
-    public static let all = [MORECRecipe(base: .mopo), MORECRecipe(base: .mobile)]
+    public static let all = [MORECRecipe.mopo, MORECRecipe.mobile]
 }

@@ -1,32 +1,25 @@
 import MOREC
+import RAVL
+import LipschitzCritics
 
-/// Every algorithm `orl train --algo` knows, and every plug-in module a configuration may name:
-/// the one place that sees all modules.
+/// Every algorithm `orl train --algo` knows and every plug-in a configuration may name: the one
+/// place that sees all modules.
 public enum AlgorithmRegistry {
-    /// The recipes: base algorithms first, then each module's.
-    public static var recipes: [any OfflineAlgorithmRecipe] { BaseAlgorithmRecipe.all + moduleRecipes }
-
-    /// The algorithm modules' recipes, one line each.
-    static var moduleRecipes: [any OfflineAlgorithmRecipe] {
-        [
-            LipschitzMOPORecipe(),
-            RAVLRecipe(),
-            MORECRecipe(base: .mopo), MORECRecipe(base: .mobile),
-        ]
-    }
-
-    /// The plug-in factories, one per module (``PolicyLearning/OfflinePlugInFactory``).
-    public static var plugInFactories: [any OfflinePlugInFactory] {
-        [
-            LipschitzPlugInFactory(),
-            RAVLPlugInFactory(), EdgeOfReachPlugInFactory(),
-            MORECPlugInFactory(),
-        ]
-    }
-
-    /// The recipe called `name`.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/unknownAlgorithm(name:known:)`` listing the known names.
-    public static func recipe(named name: String) throws(OfflineTrainingError) -> any OfflineAlgorithmRecipe {
-        try PolicyLearning.recipe(named: name, in: recipes)
-    }
+    /// The base algorithms (MOPO, MOBILE, MBPO) and the modules' recipes and plug-ins, one line each.
+    public static let standard: OfflineAlgorithmRegistry = {
+        var registry = OfflineAlgorithmRegistry.base
+        do {
+            try registry.register(recipe: LipschitzMOPORecipe())
+            try registry.register(recipe: RAVLRecipe())
+            try registry.register(recipe: MORECRecipe.mopo)
+            try registry.register(recipe: MORECRecipe.mobile)
+            try registry.register(factory: LipschitzPlugInFactory())
+            try registry.register(factory: RAVLPlugInFactory())
+            try registry.register(factory: EdgeOfReachPlugInFactory())
+            try registry.register(factory: MORECPlugInFactory())
+        } catch {
+            preconditionFailure("AlgorithmRegistry: \(error)")   // the names above are distinct
+        }
+        return registry
+    }()
 }

@@ -47,16 +47,18 @@ public final class RAVLPlugIn: OfflinePlugIn {
 
 /// Builds ``RAVLPlugIn`` from the `"ravl"` settings of a configuration.
 public struct RAVLPlugInFactory: OfflinePlugInFactory {
+    /// The settings type.
+    public typealias Settings = RAVLSettings
+
     /// Creates the factory.
     public init() {}
 
     /// `"ravl"`.
     public var key: String { "ravl" }
 
-    /// The plug-in for the stored ``RAVLSettings`` (defaults when absent).
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for settings that do not decode or are out of range.
-    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
-        let settings = try configuration.plugInSettings(key, as: RAVLSettings.self) ?? RAVLSettings()
+    /// The plug-in for `settings`.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for out-of-range settings.
+    public func makePlugIn(settings: RAVLSettings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
         try settings.validate(critics: configuration.sac.critics)
         return RAVLPlugIn(settings: settings)
     }
@@ -81,16 +83,18 @@ public final class EdgeOfReachPlugIn: OfflinePlugIn {
 
 /// Builds ``EdgeOfReachPlugIn`` from the `"edge-of-reach"` settings.
 public struct EdgeOfReachPlugInFactory: OfflinePlugInFactory {
+    /// The settings type.
+    public typealias Settings = EdgeOfReachSettings
+
     /// Creates the factory.
     public init() {}
 
     /// `"edge-of-reach"`.
     public var key: String { "edge-of-reach" }
 
-    /// The plug-in for the stored ``EdgeOfReachSettings``.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for settings that do not decode or a non-positive sample count.
-    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
-        let settings = try configuration.plugInSettings(key, as: EdgeOfReachSettings.self) ?? EdgeOfReachSettings()
+    /// The plug-in for `settings`.
+    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for a non-positive sample count.
+    public func makePlugIn(settings: EdgeOfReachSettings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
         guard settings.samples > 0 else {
             throw OfflineTrainingError.invalidConfiguration("plugIns.edge-of-reach.samples must be positive, got \(settings.samples)")
         }

@@ -72,17 +72,18 @@ public struct RAVLRecipe: OfflineAlgorithmRecipe {
     /// The configuration for `dataset` under `preset`.
     /// - Throws: an encoding error for the plug-in settings (not expected).
     public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
-        var c = OfflineTrainingConfiguration(algorithm: .mbpo, dataset: dataset, preset: preset)
+        var c = try MBPO().configuration(dataset: dataset, preset: preset)
         let task = RAVLTaskSettings.suggested(for: dataset)
-        c.name = name
-        c.mbpo = MBPOConfiguration(rolloutHorizon: task.rolloutHorizon, realRatio: task.realRatio)
+        c.algorithm = name
+        c.rolloutHorizon = task.rolloutHorizon
+        c.realRatio = task.realRatio
         c.modelRetainEpochs = 5
         c.cosineActorSchedule = false
         var sac = SACConfiguration()                 // train_ravl_agent.py: 3e-4 everywhere, α unclamped
         sac.hiddenSizes = [256, 256, 256]
         sac.critics = task.critics
         c.sac = sac
-        try c.setPlugInSettings("ravl", RAVLSettings(eta: task.eta))
+        c.setPlugInSettings("ravl", RAVLSettings(eta: task.eta))
         return c
     }
 }

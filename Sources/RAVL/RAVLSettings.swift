@@ -6,7 +6,7 @@
 /// ```json
 /// "plugIns": { "ravl": { "eta": 1.0, "diagnostics": true, "diagnosticSamples": 2048 } }
 /// ```
-public struct RAVLSettings: Codable, Sendable, Equatable {
+public struct RAVLSettings: DefaultedSettings {
     /// The weight η of EDAC's diversity term (ravl.md §1.6: 1.0; 0 gives SAC-N / "Base").
     public var eta: Float = 1
     /// Log the edge-of-reach diagnostics (``EdgeOfReachDiagnostics``) at every evaluation.
@@ -24,14 +24,6 @@ public struct RAVLSettings: Codable, Sendable, Equatable {
         self.diagnosticSamples = diagnosticSamples
     }
 
-    /// Decodes the settings; missing keys take their defaults.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        eta = try c.decodeIfPresent(Float.self, forKey: .eta) ?? 1
-        diagnostics = try c.decodeIfPresent(Bool.self, forKey: .diagnostics) ?? true
-        diagnosticSamples = try c.decodeIfPresent(Int.self, forKey: .diagnosticSamples) ?? 2048
-    }
-
     /// Checks the ranges against the configuration's ensemble size.
     /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` naming the bad key.
     public func validate(critics: Int) throws(OfflineTrainingError) {
@@ -47,7 +39,7 @@ public struct RAVLSettings: Codable, Sendable, Equatable {
 
 /// Settings of the diagnostics-only plug-in, stored under `"edge-of-reach"`: the same columns as
 /// RAVL's for any algorithm (MOPO, MOBILE, MBPO), with no change to training.
-public struct EdgeOfReachSettings: Codable, Sendable, Equatable {
+public struct EdgeOfReachSettings: DefaultedSettings {
     /// Rows drawn from each buffer per evaluation.
     public var samples: Int = 2048
 
@@ -57,9 +49,4 @@ public struct EdgeOfReachSettings: Codable, Sendable, Equatable {
     /// Settings drawing `samples` rows.
     public init(samples: Int) { self.samples = samples }
 
-    /// Decodes the settings; a missing `samples` takes its default.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? 2048
-    }
 }

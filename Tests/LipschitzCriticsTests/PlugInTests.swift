@@ -5,45 +5,49 @@ import LipschitzCritics
 
 @Suite("Lipschitz plug-in: settings, recipe, diagnostics, trainer")
 struct PlugInTests {
-    /// Missing keys take the documented defaults; bad values give errors naming the field.
-    @Test func settingsDecodeWithDefaultsAndRejectBadInput() throws {
-        let json = #"{"spectralNorm": {"scale": 2}, "adversarialNoise": {"epsilon": 0.1}, "gradientPenalty": {}}"#
-        let settings = try JSONDecoder().decode(LipschitzSettings.self, from: Data(json.utf8))
-        #expect(settings.spectralNorm == CriticSpectralNormalization(layers: nil, scale: 2))
+    /// Missing keys take the documented defaults; unknown keys and bad values give errors naming the field.
+    @Test func settingsResolveWithDefaultsAndRejectBadInput() throws {
+        let json = #"{"adversarialNoise": {"epsilon": 0.1}, "gradientPenalty": {}}"#
+        let layer = try JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        let settings = try LipschitzSettings.resolved(overrides: [layer])
         #expect(settings.adversarialNoise == AdversarialNoiseSettings(epsilon: 0.1, attack: .pgd, steps: 3, weight: 1))
         #expect(settings.gradientPenalty == GradientPenaltySettings(weight: 10, target: 1, sides: .one, points: .interpolates))
         #expect(settings.diagnostics.batchSize == 1000)
-        #expect(try JSONDecoder().decode(LipschitzSettings.self, from: Data("{}".utf8)) == LipschitzSettings())
+        #expect(try LipschitzSettings.resolved(overrides: [.object([:])]) == LipschitzSettings())
+        #expect(throws: SettingsError.unknownKey(path: "adversarialNoise.epsilom", known: ["attack", "detachClean", "epsilon", "randomStart", "steps", "stepSize", "weight"].sorted())) {
+            _ = try LipschitzSettings.resolved(overrides: [.object(["adversarialNoise": .object(["epsilom": .number(1)])])])
+        }
 
         func message(_ s: LipschitzSettings) -> String {
-            do { try s.validate(criticLayers: 3); return "" } catch { return error.description }
+            do { try s.validate(); return "" } catch { return error.description }
         }
-        #expect(message(LipschitzSettings(spectralNorm: CriticSpectralNormalization(layers: [3]))).contains("layer index 3 is out of range"))
-        #expect(message(LipschitzSettings(spectralNorm: CriticSpectralNormalization(scale: 0))).contains("spectralNorm: scale must be"))
         #expect(message(LipschitzSettings(adversarialNoise: AdversarialNoiseSettings(epsilon: -1))).contains("adversarialNoise: epsilon"))
         #expect(message(LipschitzSettings(gradientPenalty: GradientPenaltySettings(weight: .nan))).contains("gradientPenalty: weight"))
-        #expect(throws: DecodingError.self) {
-            _ = try JSONDecoder().decode(LipschitzSettings.self, from: Data(#"{"gradientPenalty": {"sides": "three"}}"#.utf8))
+        #expect(throws: SettingsError.self) {
+            _ = try LipschitzSettings.resolved(overrides: [.object(["gradientPenalty": .object(["sides": .string("three")])])])
         }
+
+        // The critic's spectral normalization is a SAC setting, checked with the configuration.
+        func configurationMessage(_ sn: CriticSpectralNormalization) -> String {
+            var c = OfflineTrainingConfiguration()
+            c.sac.criticSpectralNorm = sn
+            do { try c.validate(); return "" } catch { return error.description }
+        }
+        #expect(configurationMessage(CriticSpectralNormalization(layers: [3])).contains("layer index 3 is out of range"))
+        #expect(configurationMessage(CriticSpectralNormalization(scale: 0)).contains("sac.criticSpectralNorm: scale must be"))
     }
 
-    /// lipschitz-mopo: MOPO's per-task settings with one Gaussian member and a normalised critic;
-    /// the factory rejects a configuration whose critic layers disagree with the settings.
+    /// lipschitz-mopo: MOPO's per-task settings with one Gaussian member and a normalised critic.
     @Test func recipeAndFactory() throws {
         let c = try LipschitzMOPORecipe().configuration(dataset: "halfcheetah-medium-orl", preset: .short)
-        #expect(c.algorithm == .mopo && c.displayName == "lipschitz-mopo")
+        #expect(c.algorithm == "lipschitz-mopo")
         #expect(c.dynamics.members == 1 && c.dynamics.elites == 1 && c.dynamics.probabilistic)
-        #expect(c.mopo == OfflineTrainingConfiguration(algorithm: .mopo, dataset: "halfcheetah-medium-orl", preset: .short).mopo)
-        let settings = try #require(try LipschitzSettings.stored(in: c))
-        #expect(settings.spectralNorm?.scale == LipschitzMOPORecipe.defaultScale)
-        #expect(c.sac.criticSpectralNorm == settings.spectralNorm)
+        let mopo = try MOPO().configuration(dataset: "halfcheetah-medium-orl", preset: .short)
+        #expect(c.plugIns["mopo"] == mopo.plugIns["mopo"] && c.rolloutHorizon == mopo.rolloutHorizon)
+        let settings = try #require(try c.plugInSettings(LipschitzSettings.key, as: LipschitzSettings.self))
+        #expect(settings == .zheng2023)
+        #expect(c.sac.criticSpectralNorm?.scale == LipschitzMOPORecipe.defaultScale)
         #expect(try LipschitzPlugInFactory().makePlugIn(configuration: c) is LipschitzPlugIn)
-
-        var mismatched = c
-        mismatched.sac.criticSpectralNorm = nil
-        #expect(throws: OfflineTrainingError.self) { _ = try LipschitzPlugInFactory().makePlugIn(configuration: mismatched) }
-        try LipschitzSettings.synchronize(&mismatched)
-        #expect(mismatched == c)
     }
 
     /// The upper bound Πₗ‖Wₗ‖ equals c³ for a fully normalised critic, and bounds the empirical
@@ -75,7 +79,7 @@ struct PlugInTests {
         var plain = Self.tinyConfiguration(dataset: data)
         plain.totalSteps = 200
         var diagnosed = plain
-        try LipschitzSettings(diagnostics: LipschitzDiagnosticsSettings(batchSize: 32)).store(in: &diagnosed)
+        diagnosed.setPlugInSettings(LipschitzSettings.key, LipschitzSettings(diagnostics: LipschitzDiagnosticsSettings(batchSize: 32)))
         var trainers = [OfflineTrainer]()
         for (name, c) in [("plain", plain), ("diagnosed", diagnosed)] {
             let t = try OfflineTrainer(configuration: c, directory: dir.url.appendingPathComponent(name), resume: false,
@@ -83,7 +87,8 @@ struct PlugInTests {
             try t.run()
             trainers.append(t)
         }
-        #expect(trainers[1].plugIns.count == 1 && trainers[1].agent.criticRegularizers.isEmpty)
+        #expect(trainers[0].plugIns.count == 1 && trainers[1].plugIns.count == 2)     // MOPO's; MOPO's and the module's
+        #expect(trainers[1].plugIns.last is LipschitzPlugIn && trainers[1].agent.criticRegularizers.isEmpty)
         #expect(trainers[0].agent.critics.parameterValues() == trainers[1].agent.critics.parameterValues())
         #expect(trainers[0].agent.actor.parameterValues() == trainers[1].agent.actor.parameterValues())
         let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("diagnosed"))
@@ -92,7 +97,7 @@ struct PlugInTests {
 
     /// A small MOPO configuration on the point-mass data: a 1-member model, 16-unit networks.
     static func tinyConfiguration(dataset: String) -> OfflineTrainingConfiguration {
-        var c = OfflineTrainingConfiguration(algorithm: .mopo, dataset: dataset, preset: .short)
+        var c = try! MOPO().configuration(dataset: dataset, preset: .short)
         c.seed = 5
         c.totalSteps = 300
         c.stepsPerEpoch = 100
@@ -107,7 +112,7 @@ struct PlugInTests {
         c.sac.batchSize = 32
         c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [16, 16], members: 1, elites: 1, weightDecays: [2.5e-5, 5e-5, 1e-4],
                                                    maxEpochs: 2)
-        c.mopo.rolloutHorizon = 2
+        c.rolloutHorizon = 2
         return c
     }
 
@@ -121,11 +126,11 @@ struct PlugInTests {
         try OfflineFixtures.writePointMassDataset(to: data)
         var c = Self.tinyConfiguration(dataset: data)
         c.sac.critics = 10
-        let settings = LipschitzSettings(spectralNorm: CriticSpectralNormalization(scale: 2),
-                                         adversarialNoise: AdversarialNoiseSettings(epsilon: 0.1, attack: .pgd, steps: 2),
+        c.sac.criticSpectralNorm = CriticSpectralNormalization(scale: 2)
+        let settings = LipschitzSettings(adversarialNoise: AdversarialNoiseSettings(epsilon: 0.1, attack: .pgd, steps: 2),
                                          gradientPenalty: GradientPenaltySettings(weight: 1, target: 1),
                                          diagnostics: LipschitzDiagnosticsSettings(batchSize: 64))
-        try settings.store(in: &c)
+        c.setPlugInSettings(LipschitzSettings.key, settings)
         func trainer(_ name: String, resume: Bool) throws -> OfflineTrainer {
             try OfflineTrainer(configuration: c, directory: dir.url.appendingPathComponent(name), resume: resume,
                                dynamicsCache: dir.path("dynamics.h5"), plugIns: c.makePlugIns([LipschitzPlugInFactory()]))

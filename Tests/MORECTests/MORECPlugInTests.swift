@@ -6,26 +6,28 @@ import OfflineTestSupport
 
 @Suite("MOREC plug-in and recipes", .serialized)
 struct MORECPlugInTests {
-    /// The per-task settings of research/morec.md §4.3/§4.4 land in the configuration.
+    /// The per-task settings of the official launchers land in the configuration.
     @Test func recipesCarryThePerTaskSettings() throws {
-        let mopo = try MORECRecipe(base: .mopo).configuration(dataset: "hopper-medium-orl", preset: .short)
-        #expect(mopo.displayName == "morec-mopo" && mopo.algorithm == .mopo)
-        #expect(mopo.mopo.penaltyCoefficient == 15 && mopo.rolloutHorizon == 100 && mopo.rolloutBatchSize == 2_000)
+        let mopo = try MORECRecipe.mopo.configuration(dataset: "hopper-medium-orl", preset: .short)
+        #expect(mopo.algorithm == "morec-mopo" && Set(mopo.plugIns.keys) == ["mopo", "morec"])
+        #expect(try mopo.plugInSettings("mopo", as: MOPOConfiguration.self)?.penaltyCoefficient == 15 && mopo.rolloutHorizon == 100 && mopo.rolloutBatchSize == 2_000)
         #expect(mopo.totalSteps == 50_000 && mopo.modelRetainEpochs == 5 && mopo.realRatio == 0.05)
         let settings = try #require(try mopo.plugInSettings("morec", as: MORECSettings.self))
         #expect(settings.selection == "softmax" && settings.threshold == 0.6 && settings.samplesPerElite == 2)
         #expect(settings.rewardPath == "runs/morec-reward/hopper-medium-orl/reward.h5")
-        let mobile = try MORECRecipe(base: .mobile).configuration(dataset: "halfcheetah-medium-expert-v2", preset: .paper)
-        #expect(mobile.mobile.penaltyCoefficient == 1 && mobile.realRatio == 0.5 && mobile.sac.automaticEntropyTuning)
-        #expect(mobile.mobile.samples == 10 && !mobile.mobile.deterministicBackup)
-        let hopper = try MORECRecipe(base: .mobile).configuration(dataset: "hopper-medium-v2", preset: .paper)
+        let mobile = try MORECRecipe.mobile.configuration(dataset: "halfcheetah-medium-expert-v2", preset: .paper)
+        let mobileSettings = try #require(try mobile.plugInSettings("mobile", as: MOBILEConfiguration.self))
+        #expect(mobileSettings.penaltyCoefficient == 1 && mobile.realRatio == 0.5 && mobile.sac.automaticEntropyTuning)
+        #expect(mobileSettings.samples == 10 && !mobileSettings.deterministicBackup)
+        #expect(Set(mobile.plugIns.keys) == ["mobile", "morec"])
+        let hopper = try MORECRecipe.mobile.configuration(dataset: "hopper-medium-v2", preset: .paper)
         #expect(hopper.sac.automaticEntropyTuning)     // MOBILE's own table fixes α = 0.2 here; MOREC's does not
         #expect(MORECRecipe.all.map(\.name) == ["morec-mopo", "morec-mobile"])
     }
 
     /// A `--config` override of one MOREC key keeps the recipe's other settings.
     @Test func configOverridesMergeIntoTheRecipeSettings() throws {
-        let base = try MORECRecipe(base: .mopo).configuration(dataset: "halfcheetah-medium-orl", preset: .short)
+        let base = try MORECRecipe.mopo.configuration(dataset: "halfcheetah-medium-orl", preset: .short)
         let merged = try base.applying(json: Data(#"{"plugIns": {"morec": {"threshold": 0.5}}}"#.utf8))
         let settings = try #require(try merged.plugInSettings("morec", as: MORECSettings.self))
         #expect(settings.threshold == 0.5 && settings.selection == "argmax")
@@ -34,7 +36,7 @@ struct MORECPlugInTests {
 
     /// Settings decode with defaults for missing keys; a missing reward file is a clear error.
     @Test func settingsAndMissingRewardErrors() throws {
-        let s = try JSONDecoder().decode(MORECSettings.self, from: Data(#"{"selection": "softmax"}"#.utf8))
+        let s = try MORECSettings.resolved(overrides: [.object(["selection": .string("softmax")])])
         #expect(try s.candidateSelection() == .softmax(temperature: 0.1) && s.threshold == 0.6 && s.rewardPath == nil)
         #expect(throws: MORECError.self) { try MORECSettings(rewardPath: "x").with(selection: "best").validate() }
         do {
@@ -61,7 +63,7 @@ struct MORECPlugInTests {
         try learner.train(stopAfter: nil, progress: nil)
         try learner.reward().save(to: dir.path("reward.h5"))
 
-        var c = try MORECRecipe(base: .mopo).configuration(dataset: dataPath, preset: .short)
+        var c = try MORECRecipe.mopo.configuration(dataset: dataPath, preset: .short)
         c.preset = "test"
         c.totalSteps = 200
         c.stepsPerEpoch = 100
@@ -78,7 +80,7 @@ struct MORECPlugInTests {
         c.dynamics = DynamicsEnsembleConfiguration(hiddenSizes: [16, 16], members: 3, elites: 2, weightDecays: [2.5e-5, 5e-5, 1e-4], maxEpochs: 2)
         var settings = try #require(try c.plugInSettings("morec", as: MORECSettings.self))
         settings.rewardPath = dir.path("reward.h5")
-        try c.setPlugInSettings("morec", settings)
+        c.setPlugInSettings("morec", settings)
         let plugIns = try c.makePlugIns([MORECPlugInFactory()])
         let trainer = try OfflineTrainer(configuration: c, directory: dir.url.appendingPathComponent("run"), resume: false, plugIns: plugIns)
         #expect(trainer.filter is RewardConsistentFilter)

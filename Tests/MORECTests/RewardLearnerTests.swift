@@ -83,7 +83,7 @@ struct RewardLearnerTests {
         #expect(throws: MORECError.self) { _ = try AdversarialDynamicsRewardLearner(configuration: bad, observations: s, actions: a, nextObservations: n) }
         let fresh = try AdversarialDynamicsRewardLearner(configuration: LinearSystem.configuration, observations: s, actions: a, nextObservations: n)
         #expect(throws: MORECError.self) { _ = try fresh.reward() }     // no snapshot yet
-        let decoded = try JSONDecoder().decode(AdversarialRewardConfiguration.self, from: Data(#"{"adversarialSteps": 5}"#.utf8))
+        let decoded = try AdversarialRewardConfiguration.resolved(overrides: [.object(["adversarialSteps": .number(5)])])
         #expect(decoded.adversarialSteps == 5 && decoded.warmupSteps == AdversarialRewardConfiguration().warmupSteps)
     }
 }

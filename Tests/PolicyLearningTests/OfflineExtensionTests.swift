@@ -19,7 +19,7 @@ final class ProbePlugIn: OfflinePlugIn {
     let counter = StepCounter()
     let filter = RejectNegative()
     func install(on trainer: OfflineTrainer) throws {
-        trainer.filter = filter
+        try trainer.install(filter: filter, by: "probe")
         trainer.rolloutObservers.append(counter)
     }
     func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] {
@@ -27,12 +27,12 @@ final class ProbePlugIn: OfflinePlugIn {
     }
 }
 
-struct ProbeSettings: Codable, Equatable { var level = 1 }
+struct ProbeSettings: DefaultedSettings { var level = 1 }
 
 struct ProbeFactory: OfflinePlugInFactory {
     var key: String { "probe" }
-    func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
-        guard let settings = try configuration.plugInSettings("probe", as: ProbeSettings.self), settings.level > 0 else {
+    func makePlugIn(settings: ProbeSettings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        guard settings.level > 0 else {
             throw OfflineTrainingError.invalidConfiguration("probe level must be positive")
         }
         return ProbePlugIn()
@@ -137,16 +137,17 @@ struct OfflineExtensionTests {
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
         try OfflineFixtures.writePointMassDataset(to: data, episodes: 10)
-        var config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 200)
-        config = try config.applying(json: Data(#"{"name": "probe-mopo", "plugIns": {"probe": {"level": 2}}}"#.utf8))
+        var config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 200)
+        config = try config.applying(json: Data(#"{"algorithm": "probe-mopo", "plugIns": {"probe": {"level": 2}}}"#.utf8))
         #expect(try config.plugInSettings("probe", as: ProbeSettings.self) == ProbeSettings(level: 2))
-        #expect(config.displayName == "probe-mopo")
+        #expect(config.algorithm == "probe-mopo")
 
         let plugIns = try config.makePlugIns([ProbeFactory()])
+        #expect(plugIns.count == 2)                                     // MOPO's, then the probe
         let trainer = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("run"), resume: false,
                                          plugIns: plugIns)
         try trainer.run()
-        let probe = try #require(plugIns.first as? ProbePlugIn)
+        let probe = try #require(plugIns.last as? ProbePlugIn)
         #expect(probe.filter.calls > 0)
         #expect(probe.counter.rowsPerStep[0] == 2 * config.rolloutBatchSize)   // two rollouts of 100 starts
         let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("run"))
@@ -158,58 +159,5 @@ struct OfflineExtensionTests {
         var bad = config
         bad.plugIns["probe"] = .object(["level": .string("high")])
         #expect(throws: OfflineTrainingError.self) { _ = try bad.makePlugIns([ProbeFactory()]) }
-    }
-
-    /// `--algo` names resolve to recipes; an unknown one lists the known names.
-    @Test func recipesResolveByName() throws {
-        let found = try recipe(named: "MOBILE", in: BaseAlgorithmRecipe.all)
-        #expect(found.name == "mobile")
-        let config = try found.configuration(dataset: "hopper-medium-v2", preset: .short)
-        #expect(config.algorithm == .mobile && config.totalSteps == 50_000)
-        #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile", "mbpo"])) {
-            _ = try recipe(named: "cql", in: BaseAlgorithmRecipe.all)
-        }
-        // MBPO has no penalty; its horizon and real ratio are settable through the shared accessors.
-        var mbpo = try recipe(named: "mbpo", in: BaseAlgorithmRecipe.all).configuration(dataset: "hopper-medium-v2", preset: .short)
-        mbpo.rolloutHorizon = 3
-        mbpo.realRatio = 0.5
-        #expect(mbpo.mbpo == MBPOConfiguration(rolloutHorizon: 3, realRatio: 0.5))
-    }
-
-    /// Every base recipe's configuration, and one with every optional field `nil`, reads back
-    /// from its own JSON unchanged: a `nil` the encoder left out stays `nil` instead of taking a
-    /// non-`nil` default (`sac.maximumAlpha` = 1), which would make `--resume` refuse the run.
-    @Test func configurationsRoundTripThroughTheirJSON() throws {
-        for recipe in BaseAlgorithmRecipe.all {
-            for preset in [BudgetPreset.short, .paper] {
-                let config = try recipe.configuration(dataset: "hopper-medium-v2", preset: preset)
-                #expect(try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(config)) == config, "\(recipe.name) \(preset)")
-            }
-        }
-        var bare = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-v2", preset: .paper)
-        bare.sac.maximumAlpha = nil
-        bare.sac.targetEntropy = nil
-        bare.dynamics.maxEpochs = nil
-        bare.cosineScheduleEpochs = nil
-        bare.name = nil
-        let restored = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(bare))
-        #expect(restored.sac.maximumAlpha == nil && restored.dynamics.maxEpochs == nil)
-        #expect(restored == bare)
-    }
-
-    /// A configuration written before fields were added (no `plugIns`, `dynamicsSource`, `mbpo`)
-    /// still decodes, with today's defaults for the missing keys; an unknown key is refused.
-    @Test func configurationsFromEarlierVersionsDecode() throws {
-        var config = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
-        config.seed = 9
-        var object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
-        for key in ["plugIns", "dynamicsSource", "mbpo"] { #expect(object.removeValue(forKey: key) != nil) }
-        let old = try JSONSerialization.data(withJSONObject: object)
-        #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(OfflineTrainingConfiguration.self, from: old) }
-        #expect(try OfflineTrainingConfiguration.decoding(old) == config)
-        object["retiredField"] = 1
-        #expect(throws: OfflineTrainingError.self) {
-            _ = try OfflineTrainingConfiguration.decoding(JSONSerialization.data(withJSONObject: object))
-        }
     }
 }

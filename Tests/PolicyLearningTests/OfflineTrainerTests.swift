@@ -15,7 +15,7 @@ struct OfflineTrainerTests {
         defer { dir.cleanup() }
         let data = dir.path("pointmass.hdf5")
         try OfflineFixtures.writePointMassDataset(to: data)
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: data, steps: 600)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 600)
 
         let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
         #expect(full.dynamicsFit != nil)
@@ -68,11 +68,11 @@ struct OfflineTrainerTests {
 
         // A different configuration cannot resume the run; a cached fit is loaded, not refitted.
         var other = config
-        other.mopo.penaltyCoefficient = 3
+        other.setPlugInSettings("mopo", MOPOConfiguration(penaltyCoefficient: 3))
         let mismatch = #expect(throws: OfflineTrainingError.self) {
             _ = try OfflineTrainer(configuration: other, directory: killedDirectory, resume: true)
         }
-        #expect(mismatch.map { "\($0)" }?.contains("changed: mopo.penaltyCoefficient") == true)  // names the field
+        #expect(mismatch.map { "\($0)" }?.contains("changed: plugIns.mopo.penaltyCoefficient") == true)  // names the field
         let cached = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("cached"), resume: false,
                                         dynamicsCache: full.dynamicsPath)
         #expect(cached.dynamicsFit == nil)
@@ -101,7 +101,7 @@ struct OfflineTrainerTests {
         let path = dir.path("hopper-random-test.hdf5")
         try D4RLFile.write(dataset, to: path, metadata: ["environment": "hopper"])
 
-        var config = OfflineConfigurations.tinyConfiguration(algorithm: .mobile, dataset: path, steps: 200)
+        var config = OfflineConfigurations.tinyConfiguration(algorithm: "mobile", dataset: path, steps: 200)
         config.maxEpisodeSteps = 1000
         let trainer = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("run"), resume: false)
         #expect(trainer.agent.targetAdjustment is BellmanInconsistencyPenalty)
@@ -119,35 +119,43 @@ struct OfflineTrainerTests {
     }
 
     @Test func perTaskSettingsPresetsAndOverrides() throws {
-        let mopo = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-v2")
-        #expect(mopo.mopo.rolloutHorizon == 5 && mopo.mopo.penaltyCoefficient == 5)
-        #expect(mopo.totalSteps == 3_000_000 && mopo.preset == "paper")
+        let registry = OfflineAlgorithmRegistry.base
+        func settings<T: DefaultedSettings>(_ c: OfflineTrainingConfiguration, _ key: String, _ type: T.Type) throws -> T {
+            try #require(try c.plugInSettings(key, as: type))
+        }
+        let mopo = try registry.configuration(algorithm: "mopo", dataset: "hopper-medium-v2", preset: .paper)
+        #expect(try mopo.rolloutHorizon == 5 && settings(mopo, "mopo", MOPOConfiguration.self).penaltyCoefficient == 5)
+        #expect(mopo.totalSteps == 3_000_000 && mopo.preset == "paper" && Array(mopo.plugIns.keys) == ["mopo"])
         #expect(mopo.sac.actorLearningRate == 1e-4 && mopo.sac.alphaLearningRate == 1e-4 && mopo.sac.maximumAlpha == 1)
-        #expect(OfflineTrainingConfiguration(algorithm: .mopo, dataset: "walker2d-medium-replay-orl").rolloutHorizon == 1)
-        #expect(OfflineTrainingConfiguration(algorithm: .mopo, dataset: "pointmass-x").mopo == MOPOConfiguration())
+        #expect(try registry.configuration(algorithm: "mopo", dataset: "walker2d-medium-replay-orl", preset: .paper).rolloutHorizon == 1)
+        let other = try registry.configuration(algorithm: "mopo", dataset: "pointmass-x", preset: .paper)
+        #expect(try settings(other, "mopo", MOPOConfiguration.self) == MOPOConfiguration() && other.rolloutHorizon == 1)
 
-        let mobile = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-orl", preset: .short)
-        #expect(mobile.mobile.penaltyCoefficient == 1.5 && mobile.rolloutHorizon == 5)
+        let mobile = try registry.configuration(algorithm: "mobile", dataset: "hopper-medium-orl", preset: .short)
+        #expect(try settings(mobile, "mobile", MOBILEConfiguration.self).penaltyCoefficient == 1.5 && mobile.rolloutHorizon == 5)
         #expect(!mobile.sac.automaticEntropyTuning && mobile.sac.initialAlpha == 0.2)
         #expect(mobile.preset == "short" && mobile.totalSteps == 50_000 && mobile.dynamics.maxEpochs == 30)
         // The short run is the start of the paper's: its cosine schedule spans 3,000 epochs.
         #expect(mobile.cosineScheduleEpochs == 3000 && mopo.cosineScheduleEpochs == nil)
         #expect(abs(mobile.actorLearningRate(at: 49_999) - 1e-4 * Float(0.5 * (1 + cos(Double.pi * 49 / 3000)))) < 1e-12)
         #expect(mopo.actorLearningRate(at: 1_500_000) == 0.5e-4)      // halfway through its own 3,000 epochs
-        let hcme = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "/data/halfcheetah_medium_expert-v2.hdf5")
-        #expect(hcme.realRatio == 0.5 && hcme.mobile.penaltyCoefficient == 1.0)
-        #expect(OfflineTrainingConfiguration(algorithm: .mobile, dataset: "walker2d-medium-v2").dynamics.maxEpochs == 30)
+        let hcme = try registry.configuration(algorithm: "mobile", dataset: "/data/halfcheetah_medium_expert-v2.hdf5", preset: .paper)
+        #expect(try hcme.realRatio == 0.5 && settings(hcme, "mobile", MOBILEConfiguration.self).penaltyCoefficient == 1.0)
+        #expect(try registry.configuration(algorithm: "mobile", dataset: "walker2d-medium-v2", preset: .paper).dynamics.maxEpochs == 30)
 
-        let overridden = try mopo.applying(json: Data(#"{"totalSteps": 5000, "mopo": {"penaltyCoefficient": 0.25}, "environment": "hopper"}"#.utf8))
-        #expect(overridden.totalSteps == 5000 && overridden.mopo.penaltyCoefficient == 0.25 && overridden.mopo.rolloutHorizon == 5)
-        #expect(overridden.environment == "hopper")
-        #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"mopo": {"lambda": 1}}"#.utf8)) }
+        let overridden = try mopo.applying(json: Data(#"{"totalSteps": 5000, "plugIns": {"mopo": {"penaltyCoefficient": 0.25}}, "environment": "hopper"}"#.utf8))
+        #expect(try overridden.totalSteps == 5000 && settings(overridden, "mopo", MOPOConfiguration.self).penaltyCoefficient == 0.25)
+        #expect(overridden.rolloutHorizon == 5 && overridden.environment == "hopper")
+        // A plug-in's settings are checked by the plug-in's factory when the configuration is completed.
+        #expect(throws: OfflineTrainingError.invalidConfiguration("plugIns.mopo: unknown key 'lambda'; known keys here: penaltyCoefficient")) {
+            _ = try registry.completed(mopo.applying(json: Data(#"{"plugIns": {"mopo": {"lambda": 1}}}"#.utf8)))
+        }
         #expect(throws: OfflineTrainingError.self) { _ = try mopo.applying(json: Data(#"{"totalSteps": "many"}"#.utf8)) }
 
         #expect(throws: OfflineTrainingError.unknownAlgorithm(name: "cql", known: ["mopo", "mobile", "mbpo"])) {
-            _ = try OfflineAlgorithm(named: "cql")
+            _ = try registry.recipe(named: "cql")
         }
-        #expect(try OfflineAlgorithm(named: "MOBILE") == .mobile)
+        #expect(try registry.recipe(named: "MOBILE").name == "mobile")
         var bad = mopo
         bad.checkpointInterval = 1500
         #expect(throws: OfflineTrainingError.self) { try bad.validate() }
@@ -158,7 +166,7 @@ struct OfflineTrainerTests {
     @Test func unknownDatasetsListTheClosestNames() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: .mopo, dataset: "hoper-medium-v2", steps: 10)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: "hoper-medium-v2", steps: 10)
         do {
             _ = try OfflineTrainer(configuration: config, directory: dir.url, resume: false)
             Issue.record("expected an unknown-dataset error")

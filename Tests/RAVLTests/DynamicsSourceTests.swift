@@ -80,9 +80,9 @@ struct DynamicsSourceTests {
         #expect(exact.modelBuffer.count > 0 && storesSimulatorTransitions(exact))
 
         var mopo = trueConfig
-        mopo.algorithm = .mopo
-        mopo.mopo.rolloutHorizon = 3
-        mopo.mopo.penaltyCoefficient = 5
+        mopo.algorithm = "mopo"
+        mopo.rolloutHorizon = 3
+        mopo.plugIns = ["mopo": MOPOConfiguration(penaltyCoefficient: 5).settingsTree]
         let mopoTrue = try OfflineTrainer(configuration: mopo, directory: dir.url.appendingPathComponent("mopo-true"), resume: false)
         try mopoTrue.run()
         #expect(mopoTrue.lastRollout?.meanPenalty == 0)

@@ -6,11 +6,11 @@ import RAVL
 enum RAVLFixtures {
     /// A run small enough for a unit test: MBPO base, tiny networks, 100-step epochs.
     static func tinyConfiguration(dataset: String, steps: Int, critics: Int = 2) -> OfflineTrainingConfiguration {
-        var c = OfflineConfigurations.tinyConfiguration(algorithm: .mbpo, dataset: dataset, steps: steps)
+        var c = OfflineConfigurations.tinyConfiguration(algorithm: "mbpo", dataset: dataset, steps: steps)
         c.checkpointInterval = 100
         c.sac.critics = critics
-        c.mbpo.rolloutHorizon = 3
-        c.mbpo.realRatio = 0.25
+        c.rolloutHorizon = 3
+        c.realRatio = 0.25
         c.dynamics.maxEpochs = 2
         return c
     }

@@ -68,7 +68,7 @@ struct RAVLPlugInTests {
         let overridden = try config.applying(json: Data(#"{"plugIns": {"ravl": {"eta": 0.25}, "edge-of-reach": {}}}"#.utf8))
         #expect(try overridden.plugInSettings("ravl", as: RAVLSettings.self)?.eta == 0.25)
         let plugIns = try overridden.makePlugIns([RAVLPlugInFactory(), EdgeOfReachPlugInFactory()])
-        #expect(plugIns.count == 2)
+        #expect(plugIns.count == 3)                 // MBPO's, RAVL's and the diagnostics
 
         var oneCritic = config
         oneCritic.sac.critics = 1
@@ -85,11 +85,11 @@ struct RAVLPlugInTests {
         }
     }
 
-    /// `--algo ravl`: the official defaults (ravl.md §1.6) under both presets.
+    /// `--algo ravl`: the official code's defaults (`train_ravl_agent.py`) under both presets.
     @Test func recipeCarriesThePapersDefaults() throws {
         let recipe = RAVLRecipe()
         let short = try recipe.configuration(dataset: "halfcheetah-medium-orl", preset: .short)
-        #expect(short.displayName == "ravl" && short.algorithm == .mbpo)
+        #expect(short.algorithm == "ravl" && Set(short.plugIns.keys) == ["mbpo", "ravl"])
         #expect(short.sac.critics == 10 && short.sac.hiddenSizes == [256, 256, 256])
         #expect(short.sac.actorLearningRate == 3e-4 && short.sac.criticLearningRate == 3e-4 && short.sac.alphaLearningRate == 3e-4)
         #expect(short.sac.maximumAlpha == nil && short.sac.automaticEntropyTuning && short.sac.initialAlpha == 1)
@@ -99,35 +99,29 @@ struct RAVLPlugInTests {
         #expect(MixedSampler(realRatio: short.realRatio).realCount(batchSize: 256, modelCount: 1) == 12)
         #expect(short.totalSteps == 50_000 && short.rolloutBatchSize == 10_000)
         #expect(try short.plugInSettings("ravl", as: RAVLSettings.self)?.eta == 1)
-        #expect(short.penaltyFree)
         let paper = try recipe.configuration(dataset: "hopper-medium-v2", preset: .paper)
         #expect(paper.totalSteps == 3_000_000 && paper.rolloutBatchSize == 50_000 && paper.modelBufferCapacity == 1_250_000)
         #expect(RAVLTaskSettings.suggested(for: "/data/halfcheetah-medium-v2.hdf5") == RAVLTaskSettings.defaults)
         #expect(RAVLTaskSettings.suggested(for: "walker2d-medium-expert-orl") == RAVLTaskSettings.defaults)
     }
 
-    /// A checkpoint stores the configuration as JSON, where the unclamped `sac.maximumAlpha`
-    /// (`nil`) is absent; reading it back must not bring offline SAC's cap of 1 back, or
-    /// `--resume` refuses every RAVL run as "a different configuration".
+    /// A checkpoint stores the configuration's complete tree, where the unclamped
+    /// `sac.maximumAlpha` is an explicit `null`; reading it back must not bring offline SAC's cap
+    /// of 1 back, or `--resume` refuses every RAVL run as "a different configuration".
     @Test func recipeConfigurationSurvivesTheCheckpointRoundTrip() throws {
         for preset in [BudgetPreset.short, .paper] {
             let config = try RAVLRecipe().configuration(dataset: "walker2d-medium-expert-orl", preset: preset)
-            let restored = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(config))
+            let restored = try OfflineTrainingConfiguration.reading(config.settingsTree)
             #expect(restored.sac.maximumAlpha == nil)
             #expect(restored == config)
         }
     }
 
-    /// The Q of a score-100 policy (ravl.md §3.4): 1213.5 for halfcheetah, 323.4 for hopper.
+    /// The Q of a score-100 policy, `R_max/1000 · (1 − γ^1000)/(1 − γ)`: 1213.5 for halfcheetah, 323.4 for hopper.
     @Test func approximateOptimalQMatchesTheNote() {
         let cheetah = EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: 12135.0, episodeSteps: 1000, discount: 0.99)
         let hopper = EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: 3234.3, episodeSteps: 1000, discount: 0.99)
         #expect(abs(cheetah! - 1213.5) < 0.01 && abs(hopper! - 323.43) < 0.01)
         #expect(EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: nil, episodeSteps: 1000, discount: 0.99) == nil)
     }
-}
-
-extension OfflineTrainingConfiguration {
-    /// MBPO: no reward penalty and no target adjustment.
-    var penaltyFree: Bool { algorithm == .mbpo }
 }

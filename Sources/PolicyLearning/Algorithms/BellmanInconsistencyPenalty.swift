@@ -1,6 +1,6 @@
 /// MOBILE's critic-target rewrite (Sun et al. 2023, §4, the Bellman-inconsistency uncertainty
 /// and the penalised Bellman target), line for line OfflineRL-Kit's `MOBILEPolicy.compute_lcb`
-/// and `learn` (`offlinerlkit/policy/model_based/mobile.py`; research/infrastructure.md §3.3):
+/// and `learn` (`offlinerlkit/policy/model_based/mobile.py`):
 ///
 /// ```
 /// s'_{n,k} ~ T̂_k(·|s, a),  n = 1…N (10),  k ∈ elites            DynamicsModel.sampleElites

@@ -1,19 +1,38 @@
-/// MBPO-style offline training (Janner et al. 2019, "When to Trust Your Model", Algorithm 2):
-/// SAC on a mix of real data and branched model rollouts, with no penalty. The base of RAVL
-/// (Sims et al. 2024), which adds a large critic ensemble and EDAC's diversity term instead of
-/// a dynamics penalty (research/ravl.md §1.5–1.6).
-public struct MBPOConfiguration: Codable, Sendable, Equatable {
-    /// Rollout horizon h (RAVL's default 5, ravl.md §1.6).
-    public var rolloutHorizon: Int = 5
-    /// Fraction of each batch from real data (RAVL's default 0.05).
-    public var realRatio: Double = 0.05
+/// MBPO-style offline training (Janner et al., "When to Trust Your Model: Model-Based Policy
+/// Optimization", NeurIPS 2019, Algorithm 2): SAC on a mix of real data and branched model
+/// rollouts, with no penalty, so no plug-in: its settings are the loop's (h = 5 and 5 % real
+/// data by default, RAVL's). The base of RAVL (Sims et al., NeurIPS 2024), which adds a large
+/// critic ensemble and EDAC's diversity term instead of a dynamics penalty.
+public struct MBPO: OfflineAlgorithmRecipe, OfflinePlugInFactory {
+    /// MBPO has no settings of its own; `plugIns.mbpo` marks the run and must be empty.
+    public typealias Settings = MBPOConfiguration
 
-    /// h = 5, 5 % real data.
+    /// Creates the algorithm.
     public init() {}
 
-    /// Creates a configuration.
-    public init(rolloutHorizon: Int, realRatio: Double = 0.05) {
-        self.rolloutHorizon = rolloutHorizon
-        self.realRatio = realRatio
+    public var name: String { "mbpo" }
+    public var key: String { "mbpo" }
+    public var summary: String { "MBPO-style (Janner et al. 2019): model rollouts without a penalty" }
+
+    public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
+        var c = OfflineTrainingConfiguration(algorithm: name, dataset: dataset)
+        c.setPlugInSettings(key, MBPOConfiguration())
+        c.apply(preset)
+        return c
     }
+
+    public func makePlugIn(settings: MBPOConfiguration, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        MBPOPlugIn()
+    }
+}
+
+/// MBPO's settings: none (the horizon and real ratio are the loop's).
+public struct MBPOConfiguration: DefaultedSettings {
+    /// No settings.
+    public init() {}
+}
+
+/// Installs nothing: MBPO is the loop without a penalty.
+final class MBPOPlugIn: OfflinePlugIn {
+    func install(on trainer: OfflineTrainer) throws {}
 }

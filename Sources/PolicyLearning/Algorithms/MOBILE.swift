@@ -1,24 +1,90 @@
-/// MOBILE: model-Bellman inconsistency penalized offline policy optimization (Sun et al. 2023,
-/// "Model-Bellman Inconsistency for Model-based Offline Reinforcement Learning", ICML, PMLR
+/// MOBILE: model-Bellman inconsistency penalized offline policy optimization (Sun et al.,
+/// "Model-Bellman Inconsistency for Model-based Offline Reinforcement Learning", ICML 2023, PMLR
 /// 202:33177–33194), as OfflineRL-Kit runs it (`offlinerlkit/policy/model_based/mobile.py`,
-/// `run_example/run_mobile.py`) and the official repository configures it
-/// (`yihaosun1124/mobile` `configs/gym/*.py`); research/infrastructure.md §3.3, §3.7.
+/// `run_example/run_mobile.py`) and the official repository configures it (`yihaosun1124/mobile`
+/// `configs/gym/*.py`): the recipe (`orl train --algo mobile`) and the plug-in in one place.
 ///
 /// Rollouts are unpenalised; instead the critic's targets on model rows subtract β times the
 /// spread, across the elite models, of the bootstrapped value (the paper's eq. for the
 /// Bellman-inconsistency uncertainty; ``BellmanInconsistencyPenalty``).
-///
-/// ```swift
-/// let mobile = MOBILEConfiguration.suggested(for: "hopper-medium-v2").configuration   // β = 1.5, h = 5
-/// ```
-public struct MOBILEConfiguration: Codable, Sendable, Equatable {
-    /// β, the weight of the Bellman-inconsistency penalty in the target (per task in ``tasks``;
-    /// 1.0 for other datasets, a middle value of the table rather than a paper default).
+public struct MOBILE: OfflineAlgorithmRecipe, OfflinePlugInFactory {
+    /// MOBILE's settings, stored under `plugIns.mobile`.
+    public typealias Settings = MOBILEConfiguration
+
+    /// Creates the algorithm.
+    public init() {}
+
+    public var name: String { "mobile" }
+    public var key: String { "mobile" }
+    public var summary: String { "MOBILE (Sun et al. 2023): Bellman-inconsistency penalty on the critic targets" }
+
+    /// A task's settings: β and the loop and SAC settings the official configuration changes for it.
+    public struct Task: Sendable, Equatable {
+        /// β.
+        public var penaltyCoefficient: Float
+        /// Rollout horizon h (5 for most tasks, 1 for walker2d-medium-replay/-expert).
+        public var rolloutHorizon: Int = 5
+        /// Fraction of each batch from real data (0.05; 0.5 for halfcheetah-medium-expert).
+        public var realRatio: Double = 0.05
+        /// A fixed temperature α instead of automatic tuning (`auto_alpha False`, α = 0.2), or `nil`.
+        public var fixedAlpha: Float? = nil
+        /// The dynamics training's epoch cap (`dynamics_max_epochs`), or `nil` for none.
+        public var dynamicsMaxEpochs: Int? = nil
+    }
+
+    /// The official per-task configurations (`yihaosun1124/mobile` `configs/gym/*.py`), keyed by
+    /// `environment-quality`. Kit's `run_mobile.py` docstring differs only on
+    /// halfcheetah-medium-expert (β 2.0, real ratio 0.05).
+    public static let tasks: [String: Task] = [
+        "halfcheetah-random": Task(penaltyCoefficient: 0.5),
+        "hopper-random": Task(penaltyCoefficient: 5.0),
+        "walker2d-random": Task(penaltyCoefficient: 2.0),
+        "halfcheetah-medium": Task(penaltyCoefficient: 0.5),
+        "hopper-medium": Task(penaltyCoefficient: 1.5, fixedAlpha: 0.2),
+        "walker2d-medium": Task(penaltyCoefficient: 0.5, dynamicsMaxEpochs: 30),
+        "halfcheetah-medium-replay": Task(penaltyCoefficient: 0.1),
+        "hopper-medium-replay": Task(penaltyCoefficient: 0.1, fixedAlpha: 0.2),
+        "walker2d-medium-replay": Task(penaltyCoefficient: 0.5, rolloutHorizon: 1),
+        "halfcheetah-medium-expert": Task(penaltyCoefficient: 1.0, realRatio: 0.5),
+        "hopper-medium-expert": Task(penaltyCoefficient: 1.5),
+        "walker2d-medium-expert": Task(penaltyCoefficient: 1.5, rolloutHorizon: 1),
+    ]
+
+    /// The task's entry, or β = 1 (a middle value of the table, not a paper default) for other datasets.
+    public static func task(for dataset: String) -> Task {
+        tasks[taskKey(dataset)] ?? Task(penaltyCoefficient: MOBILEConfiguration().penaltyCoefficient)
+    }
+
+    public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
+        var c = OfflineTrainingConfiguration(algorithm: name, dataset: dataset)
+        let task = Self.task(for: dataset)
+        c.rolloutHorizon = task.rolloutHorizon
+        c.realRatio = task.realRatio
+        if let alpha = task.fixedAlpha {
+            c.sac.automaticEntropyTuning = false
+            c.sac.initialAlpha = alpha
+        }
+        c.dynamics.maxEpochs = task.dynamicsMaxEpochs
+        c.setPlugInSettings(key, MOBILEConfiguration(penaltyCoefficient: task.penaltyCoefficient))
+        c.apply(preset)
+        return c
+    }
+
+    public func makePlugIn(settings: MOBILEConfiguration, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        guard settings.penaltyCoefficient.isFinite && settings.penaltyCoefficient >= 0 else {
+            throw OfflineTrainingError.invalidConfiguration("plugIns.mobile.penaltyCoefficient must be finite and ≥ 0, got \(settings.penaltyCoefficient)")
+        }
+        guard settings.samples >= 1 else {
+            throw OfflineTrainingError.invalidConfiguration("plugIns.mobile.samples must be positive, got \(settings.samples)")
+        }
+        return MOBILEPlugIn(settings: settings)
+    }
+}
+
+/// MOBILE's settings (`plugIns.mobile`); the horizon and real ratio are the loop's.
+public struct MOBILEConfiguration: DefaultedSettings {
+    /// β, the weight of the Bellman-inconsistency penalty in the target (per task in ``MOBILE/tasks``).
     public var penaltyCoefficient: Float = 1.0
-    /// Rollout horizon h (5 for most tasks, 1 for walker2d-medium-replay/-expert).
-    public var rolloutHorizon: Int = 5
-    /// Fraction of each batch from real data (0.05; 0.5 for halfcheetah-medium-expert).
-    public var realRatio: Double = 0.05
     /// Next-state samples per elite model for the penalty (Kit `num_samples` 10).
     public var samples: Int = 10
     /// Bootstrap without the entropy term, `y = r − β·u + γ(1 − d)·minᵢ Q̄ᵢ(s', a')` (Kit's
@@ -28,51 +94,19 @@ public struct MOBILEConfiguration: Codable, Sendable, Equatable {
     /// The defaults.
     public init() {}
 
-    /// Creates a configuration.
-    public init(penaltyCoefficient: Float, rolloutHorizon: Int = 5, realRatio: Double = 0.05) {
+    /// Settings with weight β.
+    public init(penaltyCoefficient: Float, samples: Int = 10, deterministicBackup: Bool = true) {
         self.penaltyCoefficient = penaltyCoefficient
-        self.rolloutHorizon = rolloutHorizon
-        self.realRatio = realRatio
+        self.samples = samples
+        self.deterministicBackup = deterministicBackup
     }
+}
 
-    /// A task's settings: MOBILE's own hyper-parameters plus the SAC and dynamics settings the
-    /// official configuration changes for it.
-    public struct Task: Codable, Sendable, Equatable {
-        /// MOBILE's hyper-parameters.
-        public var configuration: MOBILEConfiguration
-        /// A fixed temperature α instead of automatic tuning (`auto_alpha False`, α = 0.2), or `nil`.
-        public var fixedAlpha: Float?
-        /// The dynamics training's epoch cap (`dynamics_max_epochs`), or `nil` for none.
-        public var dynamicsMaxEpochs: Int?
-
-        /// Creates a task entry.
-        public init(_ configuration: MOBILEConfiguration, fixedAlpha: Float? = nil, dynamicsMaxEpochs: Int? = nil) {
-            self.configuration = configuration
-            self.fixedAlpha = fixedAlpha
-            self.dynamicsMaxEpochs = dynamicsMaxEpochs
-        }
-    }
-
-    /// The official per-task configurations (`yihaosun1124/mobile` `configs/gym/*.py`;
-    /// infrastructure.md §3.7 table, "β official" column), keyed by `environment-quality`.
-    /// Kit's run_mobile.py docstring differs only on halfcheetah-medium-expert (β 2.0, real ratio 0.05).
-    public static let tasks: [String: Task] = [
-        "halfcheetah-random": Task(.init(penaltyCoefficient: 0.5)),
-        "hopper-random": Task(.init(penaltyCoefficient: 5.0)),
-        "walker2d-random": Task(.init(penaltyCoefficient: 2.0)),
-        "halfcheetah-medium": Task(.init(penaltyCoefficient: 0.5)),
-        "hopper-medium": Task(.init(penaltyCoefficient: 1.5), fixedAlpha: 0.2),
-        "walker2d-medium": Task(.init(penaltyCoefficient: 0.5), dynamicsMaxEpochs: 30),
-        "halfcheetah-medium-replay": Task(.init(penaltyCoefficient: 0.1)),
-        "hopper-medium-replay": Task(.init(penaltyCoefficient: 0.1), fixedAlpha: 0.2),
-        "walker2d-medium-replay": Task(.init(penaltyCoefficient: 0.5, rolloutHorizon: 1)),
-        "halfcheetah-medium-expert": Task(.init(penaltyCoefficient: 1.0, realRatio: 0.5)),
-        "hopper-medium-expert": Task(.init(penaltyCoefficient: 1.5)),
-        "walker2d-medium-expert": Task(.init(penaltyCoefficient: 1.5, rolloutHorizon: 1)),
-    ]
-
-    /// The task's entry in ``tasks``, or the defaults for other datasets.
-    public static func suggested(for dataset: String) -> Task {
-        tasks[taskKey(dataset)] ?? Task(MOBILEConfiguration())
+/// Installs MOBILE's Bellman-inconsistency penalty as the agent's target adjustment.
+final class MOBILEPlugIn: OfflinePlugIn {
+    let settings: MOBILEConfiguration
+    init(settings: MOBILEConfiguration) { self.settings = settings }
+    func install(on trainer: OfflineTrainer) throws {
+        try trainer.install(targetAdjustment: BellmanInconsistencyPenalty(model: trainer.model, configuration: settings), by: "mobile")
     }
 }

@@ -1,6 +1,6 @@
-/// MOPO: model-based offline policy optimization (Yu et al. 2020, "MOPO: Model-based Offline
-/// Policy Optimization", NeurIPS), as OfflineRL-Kit runs it (`offlinerlkit/policy/model_based/mopo.py`,
-/// `run_example/run_mopo.py`; research/infrastructure.md §3.3, §3.6).
+/// MOPO: model-based offline policy optimization (Yu et al., "MOPO: Model-based Offline Policy
+/// Optimization", NeurIPS 2020), as OfflineRL-Kit runs it (`offlinerlkit/policy/model_based/mopo.py`,
+/// `run_example/run_mopo.py`): the recipe (`orl train --algo mopo`) and the plug-in in one place.
 ///
 /// MOPO is SAC on a mix of real and model data whose model rewards carry an uncertainty penalty,
 /// applied as the rollout stores them (``DynamicsModels/MOPOPenalty``, §4 eq. (5)):
@@ -9,60 +9,79 @@
 /// ```
 /// Everything else (rollouts of horizon h every 1000 steps, 5 % real data, SAC with Kit's
 /// offline settings) is the shared loop of ``OfflineTrainer``.
-///
-/// ```swift
-/// let mopo = MOPOConfiguration.suggested(for: "hopper-medium-v2")   // h = 5, λ = 5
-/// ```
-public struct MOPOConfiguration: Codable, Sendable, Equatable {
-    /// λ, the penalty weight (Kit's script default 2.5; per task in ``tasks``).
-    public var penaltyCoefficient: Float = 2.5
-    /// Rollout horizon h (Kit's script default 1; per task in ``tasks``).
-    public var rolloutHorizon: Int = 1
-    /// Fraction of each batch from real data (Kit `real_ratio` 0.05).
-    public var realRatio: Double = 0.05
+public struct MOPO: OfflineAlgorithmRecipe, OfflinePlugInFactory {
+    /// MOPO's settings, stored under `plugIns.mopo`.
+    public typealias Settings = MOPOConfiguration
 
-    /// The script defaults (h = 1, λ = 2.5, 5 % real data).
+    /// Creates the algorithm.
     public init() {}
 
-    /// Creates a configuration.
-    public init(penaltyCoefficient: Float, rolloutHorizon: Int) {
-        self.penaltyCoefficient = penaltyCoefficient
-        self.rolloutHorizon = rolloutHorizon
+    public var name: String { "mopo" }
+    public var key: String { "mopo" }
+    public var summary: String { "MOPO (Yu et al. 2020): reward penalty from the ensemble's predicted deviation" }
+
+    /// One task's settings: λ and the rollout horizon h.
+    public struct Task: Sendable, Equatable {
+        /// λ.
+        public var penaltyCoefficient: Float
+        /// h.
+        public var rolloutHorizon: Int
     }
 
-    /// The reward penalty MOPO adds to rollouts.
-    public var penalty: MOPOPenalty { MOPOPenalty(coefficient: penaltyCoefficient) }
-
-    /// Kit's "suggested hypers" per D4RL task (run_mopo.py; infrastructure.md §3.6), keyed by
-    /// `environment-quality` (the dataset name without its `-v2`/`-orl` suffix).
-    public static let tasks: [String: MOPOConfiguration] = [
-        "halfcheetah-medium": .init(penaltyCoefficient: 0.5, rolloutHorizon: 5),
-        "hopper-medium": .init(penaltyCoefficient: 5.0, rolloutHorizon: 5),
-        "walker2d-medium": .init(penaltyCoefficient: 0.5, rolloutHorizon: 5),
-        "halfcheetah-medium-replay": .init(penaltyCoefficient: 0.5, rolloutHorizon: 5),
-        "hopper-medium-replay": .init(penaltyCoefficient: 2.5, rolloutHorizon: 5),
-        "walker2d-medium-replay": .init(penaltyCoefficient: 2.5, rolloutHorizon: 1),
-        "halfcheetah-medium-expert": .init(penaltyCoefficient: 2.5, rolloutHorizon: 5),
-        "hopper-medium-expert": .init(penaltyCoefficient: 5.0, rolloutHorizon: 5),
-        "walker2d-medium-expert": .init(penaltyCoefficient: 2.5, rolloutHorizon: 1),
+    /// Kit's "suggested hypers" per D4RL task (the docstring of `run_example/run_mopo.py`), keyed
+    /// by `environment-quality` (the dataset name without its `-v2`/`-orl` suffix).
+    public static let tasks: [String: Task] = [
+        "halfcheetah-medium": Task(penaltyCoefficient: 0.5, rolloutHorizon: 5),
+        "hopper-medium": Task(penaltyCoefficient: 5.0, rolloutHorizon: 5),
+        "walker2d-medium": Task(penaltyCoefficient: 0.5, rolloutHorizon: 5),
+        "halfcheetah-medium-replay": Task(penaltyCoefficient: 0.5, rolloutHorizon: 5),
+        "hopper-medium-replay": Task(penaltyCoefficient: 2.5, rolloutHorizon: 5),
+        "walker2d-medium-replay": Task(penaltyCoefficient: 2.5, rolloutHorizon: 1),
+        "halfcheetah-medium-expert": Task(penaltyCoefficient: 2.5, rolloutHorizon: 5),
+        "hopper-medium-expert": Task(penaltyCoefficient: 5.0, rolloutHorizon: 5),
+        "walker2d-medium-expert": Task(penaltyCoefficient: 2.5, rolloutHorizon: 1),
     ]
 
-    /// The task's settings from ``tasks``, or the script defaults for other datasets.
-    public static func suggested(for dataset: String) -> MOPOConfiguration {
-        tasks[taskKey(dataset)] ?? MOPOConfiguration()
+    /// The task's settings, or the script's defaults (λ = 2.5, h = 1) for other datasets.
+    public static func task(for dataset: String) -> Task {
+        tasks[taskKey(dataset)] ?? Task(penaltyCoefficient: MOPOConfiguration().penaltyCoefficient, rolloutHorizon: 1)
+    }
+
+    public func configuration(dataset: String, preset: BudgetPreset) throws -> OfflineTrainingConfiguration {
+        var c = OfflineTrainingConfiguration(algorithm: name, dataset: dataset)
+        let task = Self.task(for: dataset)
+        c.rolloutHorizon = task.rolloutHorizon
+        c.setPlugInSettings(key, MOPOConfiguration(penaltyCoefficient: task.penaltyCoefficient))
+        c.apply(preset)
+        return c
+    }
+
+    public func makePlugIn(settings: MOPOConfiguration, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        guard settings.penaltyCoefficient.isFinite && settings.penaltyCoefficient >= 0 else {
+            throw OfflineTrainingError.invalidConfiguration("plugIns.mopo.penaltyCoefficient must be finite and ≥ 0, got \(settings.penaltyCoefficient)")
+        }
+        return MOPOPlugIn(settings: settings)
     }
 }
 
-/// `hopper-medium-v2`, `hopper-medium-orl`, `.../hopper_medium-v2.hdf5` → `hopper-medium`: the key
-/// of the per-task tables.
-public func taskKey(_ dataset: String) -> String {
-    var name = dataset.split(separator: "/").last.map(String.init) ?? dataset
-    name = name.lowercased().replacingOccurrences(of: "_", with: "-")
-    for ext in [".hdf5", ".h5"] where name.hasSuffix(ext) { name.removeLast(ext.count) }
-    var parts = name.split(separator: "-").map(String.init)
-    if let last = parts.last, parts.count > 1,
-       last == "orl" || (last.hasPrefix("v") && last.dropFirst().allSatisfy(\.isNumber) && last.count > 1) {
-        parts.removeLast()
-    }
-    return parts.joined(separator: "-")
+/// MOPO's settings (`plugIns.mopo`); the horizon and real ratio are the loop's.
+public struct MOPOConfiguration: DefaultedSettings {
+    /// λ, the penalty weight (Kit's script default 2.5; per task in ``MOPO/tasks``).
+    public var penaltyCoefficient: Float = 2.5
+
+    /// The script default (λ = 2.5).
+    public init() {}
+
+    /// Settings with weight λ.
+    public init(penaltyCoefficient: Float) { self.penaltyCoefficient = penaltyCoefficient }
+
+    /// The reward penalty MOPO adds to rollouts.
+    public var penalty: MOPOPenalty { MOPOPenalty(coefficient: penaltyCoefficient) }
+}
+
+/// Installs MOPO's reward penalty on the rollouts.
+final class MOPOPlugIn: OfflinePlugIn {
+    let settings: MOPOConfiguration
+    init(settings: MOPOConfiguration) { self.settings = settings }
+    func install(on trainer: OfflineTrainer) throws { try trainer.install(penalty: settings.penalty, by: "mopo") }
 }

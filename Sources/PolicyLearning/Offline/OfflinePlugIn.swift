@@ -1,10 +1,12 @@
-/// A module that changes the shared offline loop without copying it: MOREC's transition filter,
-/// RAVL's critic diversity term, Lipschitz critic regularizers, diagnostics.
+/// A piece of an algorithm that changes the shared offline loop without copying it: a base
+/// algorithm's penalty (MOPO's reward penalty, MOBILE's target adjustment), MOREC's transition
+/// filter, RAVL's critic diversity term, Lipschitz critic regularizers, diagnostics.
 ///
 /// A plug-in's settings live in ``OfflineTrainingConfiguration/plugIns`` under its
 /// ``OfflinePlugInFactory/key``, so `config.json` and checkpoints record them and a resumed run
 /// rebuilds the same plug-ins. ``OfflineTrainer`` calls ``install(on:)`` once the agent and the
-/// model exist and before a checkpoint is restored; the plug-in then sets the hooks it needs:
+/// model exist and before a checkpoint is restored, in the registry's order (base algorithms
+/// first); the plug-in then sets the hooks it needs:
 ///
 /// | hook | what it changes |
 /// | --- | --- |
@@ -12,6 +14,10 @@
 /// | ``OfflineTrainer/penalty`` | the reward penalty on rollouts (``DynamicsModels/RewardPenalty``) |
 /// | ``OfflineTrainer/rolloutObservers`` | diagnostics on every rollout step |
 /// | ``SACAgent/criticRegularizers``, ``SACAgent/targetAdjustment`` | the critic loss and targets |
+///
+/// A hook that holds one value (the penalty, the filter, the target adjustment) is set through
+/// ``OfflineTrainer/install(penalty:by:)`` and its siblings, which refuse a second plug-in
+/// claiming it.
 public protocol OfflinePlugIn: AnyObject {
     /// Sets the trainer's hooks.
     func install(on trainer: OfflineTrainer) throws
@@ -24,37 +30,50 @@ extension OfflinePlugIn {
     public func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] { [:] }
 }
 
-/// Builds a module's ``OfflinePlugIn`` from the settings stored in a configuration. The `orl`
-/// executable keeps one factory per module and asks each for its plug-in.
-public protocol OfflinePlugInFactory {
-    /// The key of the module's settings in ``OfflineTrainingConfiguration/plugIns`` (`"morec"`).
+/// Builds a plug-in from the settings stored in a configuration. An ``OfflineAlgorithmRegistry``
+/// keeps one factory per key.
+public protocol OfflinePlugInFactory: Sendable {
+    /// The settings type stored under ``key``; missing keys take its defaults, unknown keys are errors.
+    associatedtype Settings: DefaultedSettings
+    /// The key of the settings in ``OfflineTrainingConfiguration/plugIns`` (`"morec"`).
     var key: String { get }
-    /// The plug-in for `configuration`'s settings under ``key``.
-    func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn
+    /// The plug-in for `settings`, in a run configured by `configuration`.
+    func makePlugIn(settings: Settings, configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn
+}
+
+extension OfflinePlugInFactory {
+    /// The settings stored under ``key`` in `configuration`, laid over the defaults, or `nil` when absent.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` naming an unknown key or a bad value.
+    public func settings(in configuration: OfflineTrainingConfiguration) throws(OfflineTrainingError) -> Settings? {
+        try configuration.plugInSettings(key, as: Settings.self)
+    }
+
+    /// The plug-in for the settings stored in `configuration` (which must hold some).
+    public func makePlugIn(configuration: OfflineTrainingConfiguration) throws -> any OfflinePlugIn {
+        guard let settings = try settings(in: configuration) else {
+            throw OfflineTrainingError.invalidConfiguration("plugIns.\(key) is missing")
+        }
+        return try makePlugIn(settings: settings, configuration: configuration)
+    }
+
+    /// The complete settings tree of the stored settings (every key, defaults filled in).
+    func canonicalSettings(in configuration: OfflineTrainingConfiguration) throws(OfflineTrainingError) -> JSONValue? {
+        try settings(in: configuration)?.settingsTree
+    }
 }
 
 extension OfflineTrainingConfiguration {
-    /// The settings stored under `key`, decoded, or `nil` when absent.
-    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` when they do not decode as `T`.
-    public func plugInSettings<T: Decodable>(_ key: String, as type: T.Type) throws(OfflineTrainingError) -> T? {
+    /// The settings stored under `key`, laid over `T`'s defaults, or `nil` when absent.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` naming an unknown key or a bad value.
+    public func plugInSettings<T: DefaultedSettings>(_ key: String, as type: T.Type) throws(OfflineTrainingError) -> T? {
         guard let value = plugIns[key] else { return nil }
-        do { return try value.decode(as: T.self) } catch {
+        do { return try T.resolved(overrides: [value]) } catch {
             throw .invalidConfiguration("plugIns.\(key): \(error)")
         }
     }
 
-    /// Stores `settings` under `key`.
-    public mutating func setPlugInSettings(_ key: String, _ settings: some Encodable) throws {
-        plugIns[key] = try JSONValue(encoding: settings)
-    }
-
-    /// The plug-ins of every factory whose key has settings in this configuration.
-    public func makePlugIns(_ factories: [any OfflinePlugInFactory]) throws -> [any OfflinePlugIn] {
-        let known = Set(factories.map(\.key))
-        if let unknown = plugIns.keys.sorted().first(where: { !known.contains($0) }) {
-            throw OfflineTrainingError.invalidConfiguration(
-                "plugIns.\(unknown): no module of that name; known: \(known.sorted().joined(separator: ", "))")
-        }
-        return try factories.filter { plugIns[$0.key] != nil }.map { try $0.makePlugIn(configuration: self) }
+    /// Stores `settings` under `key` (as a complete tree).
+    public mutating func setPlugInSettings(_ key: String, _ settings: some DefaultedSettings) {
+        plugIns[key] = settings.settingsTree
     }
 }

@@ -1,42 +1,21 @@
 import Foundation
 import HDF5
 
-/// The trainer's counters and generator state, stored as JSON inside the checkpoint.
+/// The trainer's counters and generator state, stored as JSON inside the checkpoint. The
+/// configuration is kept as its complete settings tree, which a resumed run compares with its own.
 struct OfflineTrainerState: Codable {
-    var configuration: OfflineTrainingConfiguration
+    var configuration: JSONValue
     var step: Int
     var rng: RandomGenerator
     var evaluations: [OfflineEvaluation]
     var lastRollout: RolloutStatistics?
     var wallSeconds: Double
-
-    init(configuration: OfflineTrainingConfiguration, step: Int, rng: RandomGenerator, evaluations: [OfflineEvaluation],
-         lastRollout: RolloutStatistics?, wallSeconds: Double) {
-        self.configuration = configuration
-        self.step = step
-        self.rng = rng
-        self.evaluations = evaluations
-        self.lastRollout = lastRollout
-        self.wallSeconds = wallSeconds
-    }
-
-    /// Reads the configuration tolerantly (``OfflineTrainingConfiguration/decoding(_:)``), so a
-    /// checkpoint from an earlier version resumes.
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(c.decode(JSONValue.self, forKey: .configuration)))
-        step = try c.decode(Int.self, forKey: .step)
-        rng = try c.decode(RandomGenerator.self, forKey: .rng)
-        evaluations = try c.decode([OfflineEvaluation].self, forKey: .evaluations)
-        lastRollout = try c.decodeIfPresent(RolloutStatistics.self, forKey: .lastRollout)
-        wallSeconds = try c.decode(Double.self, forKey: .wallSeconds)
-    }
 }
 
 /// What a checkpoint or final agent file says about the run it came from (`trainer/description`).
 public struct OfflineAgentDescription: Codable, Sendable {
-    /// The run's configuration.
-    public var configuration: OfflineTrainingConfiguration
+    /// The run's configuration as saved (its complete settings tree); read it with ``configuration()``.
+    public var configurationTree: JSONValue
     /// The task evaluated on.
     public var environment: String
     /// The registered dataset whose reference returns normalize scores, if any.
@@ -49,7 +28,7 @@ public struct OfflineAgentDescription: Codable, Sendable {
     /// Creates a description.
     public init(configuration: OfflineTrainingConfiguration, environment: String, scoreDataset: String?,
                 observationDimension: Int, actionDimension: Int, step: Int) {
-        self.configuration = configuration
+        self.configurationTree = configuration.settingsTree
         self.environment = environment
         self.scoreDataset = scoreDataset
         self.observationDimension = observationDimension
@@ -57,15 +36,17 @@ public struct OfflineAgentDescription: Codable, Sendable {
         self.step = step
     }
 
-    /// Reads the configuration tolerantly, so agents saved by earlier versions load.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        configuration = try OfflineTrainingConfiguration.decoding(JSONEncoder().encode(c.decode(JSONValue.self, forKey: .configuration)))
-        environment = try c.decode(String.self, forKey: .environment)
-        scoreDataset = try c.decodeIfPresent(String.self, forKey: .scoreDataset)
-        observationDimension = try c.decode(Int.self, forKey: .observationDimension)
-        actionDimension = try c.decode(Int.self, forKey: .actionDimension)
-        step = try c.decode(Int.self, forKey: .step)
+    /// The run's configuration, read tolerantly (``DefaultedSettings/reading(_:)``) so agents saved
+    /// by earlier versions load: keys added since take today's defaults, retired keys are ignored.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` for a value of the wrong type.
+    public func configuration() throws(OfflineTrainingError) -> OfflineTrainingConfiguration {
+        do { return try OfflineTrainingConfiguration.reading(configurationTree) } catch {
+            throw .invalidConfiguration("the saved configuration: \(error)")
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case configurationTree = "configuration", environment, scoreDataset, observationDimension, actionDimension, step
     }
 }
 
@@ -74,7 +55,7 @@ extension OfflineTrainer {
     /// lays them out), `model_buffer/*`, `trainer/state` (JSON) and `trainer/description`. The
     /// dynamics model lives in `dynamics.h5`, written once; the real buffer is the dataset.
     func saveCheckpoint(wallSeconds: Double) throws {
-        let state = OfflineTrainerState(configuration: configuration, step: step, rng: rng, evaluations: evaluations,
+        let state = OfflineTrainerState(configuration: configuration.settingsTree, step: step, rng: rng, evaluations: evaluations,
                                         lastRollout: lastRollout, wallSeconds: wallSeconds)
         let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
         try AtomicFile.produce(checkpointPath) { temporary in
@@ -111,11 +92,8 @@ extension OfflineTrainer {
         } catch {
             throw OfflineTrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
         }
-        var saved = state.configuration, current = configuration
-        saved.totalSteps = 0
-        current.totalSteps = 0
-        guard saved == current else {
-            let changed = (try? JSONValue(encoding: current).differences(from: JSONValue(encoding: saved))) ?? []
+        let changed = Self.changedSettings(saved: state.configuration, current: configuration)
+        guard changed.isEmpty else {
             throw OfflineTrainingError.checkpointMismatch(
                 file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
                     + "only the total step count may change")
@@ -127,6 +105,12 @@ extension OfflineTrainer {
         evaluations = state.evaluations
         lastRollout = state.lastRollout
         wallSecondsBefore = state.wallSeconds
+    }
+
+    /// The settings in which `current` differs from the `saved` configuration tree, as dotted paths
+    /// (`totalSteps` excepted: a finished run may be extended).
+    public static func changedSettings(saved: JSONValue, current: OfflineTrainingConfiguration) -> [String] {
+        current.settingsTree.differences(from: saved).filter { $0 != "totalSteps" }
     }
 
     /// The agent stored in a `final.h5` or `checkpoint.h5` of an offline run, with its description.
@@ -148,7 +132,7 @@ extension OfflineTrainer {
         }
         var rng = RandomGenerator(seed: 0)
         let agent = SACAgent(observationDimension: description.observationDimension, actionDimension: description.actionDimension,
-                             configuration: description.configuration.sac, rng: &rng)
+                             configuration: try description.configuration().sac, rng: &rng)
         try Checkpoint.load(from: path, parts: agent.checkpointParts)
         return (agent, description)
     }

@@ -1,8 +1,8 @@
 import Foundation
 import HDF5
 
-/// The one loop every model-based offline algorithm shares (DESIGN.md): OfflineRL-Kit's
-/// `MBPolicyTrainer.train` (research/infrastructure.md §3.3, §3.5) with exact resume.
+/// The one loop every model-based offline algorithm shares (the PolicyLearning Design article):
+/// OfflineRL-Kit's `MBPolicyTrainer.train` (`offlinerlkit/policy_trainer/mb_policy_trainer.py`) with exact resume.
 ///
 /// ```
 /// D ← dataset (registry name or path);  T̂ ← fit ensemble on D (or load a cached fit)
@@ -13,11 +13,11 @@ import HDF5
 ///     every evaluationInterval:  N deterministic episodes in the real task → D4RL-normalized score, logs
 ///     every checkpointInterval:  atomic checkpoint (networks, optimizers, α, model buffer, RNG, counters)
 /// ```
-/// The base algorithm's hooks are installed from ``OfflineTrainingConfiguration/algorithm``: MOPO
-/// gives the rollout a ``DynamicsModels/MOPOPenalty``; MOBILE gives the agent a
-/// ``BellmanInconsistencyPenalty`` as its target adjustment; MBPO adds nothing. ``OfflinePlugIn``s
-/// (MOREC's ``DynamicsModels/TransitionFilter``, RAVL's and the Lipschitz critics'
-/// ``CriticRegularizer``s, diagnostics) then compose with any of them. The model is the fitted
+/// Everything algorithm-specific is an ``OfflinePlugIn`` installed from the configuration's
+/// ``OfflineTrainingConfiguration/plugIns``: MOPO gives the rollout a ``DynamicsModels/MOPOPenalty``;
+/// MOBILE gives the agent a ``BellmanInconsistencyPenalty`` as its target adjustment; MBPO adds
+/// nothing; module plug-ins (MOREC's ``DynamicsModels/TransitionFilter``, RAVL's and the Lipschitz
+/// critics' ``CriticRegularizer``s, diagnostics) compose with any of them. The model is the fitted
 /// ensemble, the true dynamics or a blend (``OfflineTrainingConfiguration/dynamicsSource``).
 ///
 /// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
@@ -27,8 +27,10 @@ import HDF5
 /// produces the same parameters and logs as an uninterrupted one (same machine and thread count).
 ///
 /// ```swift
-/// let config = OfflineTrainingConfiguration(algorithm: .mopo, dataset: "hopper-medium-orl", preset: .short)
-/// let trainer = try OfflineTrainer(configuration: config, directory: URL(fileURLWithPath: "runs/mopo"), resume: true)
+/// let registry = OfflineAlgorithmRegistry.base
+/// let config = try registry.configuration(algorithm: "mopo", dataset: "hopper-medium-orl", preset: .short)
+/// let trainer = try OfflineTrainer(configuration: config, directory: URL(fileURLWithPath: "runs/mopo"), resume: true,
+///                                  plugIns: registry.makePlugIns(for: config))
 /// try trainer.run { print($0.text) }
 /// ```
 public final class OfflineTrainer {
@@ -50,10 +52,11 @@ public final class OfflineTrainer {
     public internal(set) var modelBuffer: ReplayBuffer
     /// The rollout (horizon h).
     public let rollout: ModelRollout
-    /// The reward penalty applied on rollouts (MOPO), or `nil`; plug-ins may replace it.
-    public var penalty: (any RewardPenalty)?
-    /// The transition filter on the rollout path (``KeepAllTransitions`` unless a plug-in sets one).
-    public var filter: any TransitionFilter
+    /// The reward penalty applied on rollouts (MOPO's), or `nil`; set by ``install(penalty:by:)``.
+    public internal(set) var penalty: (any RewardPenalty)?
+    /// The transition filter on the rollout path (``KeepAllTransitions`` unless a plug-in sets one
+    /// with ``install(filter:by:)``).
+    public internal(set) var filter: any TransitionFilter
     /// Diagnostics that see every rollout step.
     public var rolloutObservers: [any RolloutObserver] = []
     /// The installed plug-ins.
@@ -72,6 +75,8 @@ public final class OfflineTrainer {
 
     var rng: RandomGenerator
     var wallSecondsBefore = 0.0
+    /// Which plug-in set each single-valued hook, so a second one is refused.
+    private var hookOwners: [String: String] = [:]
     private let sampler: MixedSampler
     private var evaluationEnvironment: any Environment
     private var log: TrainingLog?
@@ -98,15 +103,20 @@ public final class OfflineTrainer {
     ///     configuration, loaded instead of fitting (and written there after a fit when absent).
     ///     While one run fits it, others given the same cache wait for that fit (`CACHE.lock`).
     ///   - model: a model to use as is instead of ``OfflineTrainingConfiguration/dynamicsSource``'s (a test model).
-    ///   - plugIns: modules to install (``OfflinePlugIn``), e.g. from
-    ///     ``OfflineTrainingConfiguration/makePlugIns(_:)``.
+    ///   - registry: the algorithms and plug-ins known to the program (the `OfflineRL` umbrella's
+    ///     `AlgorithmRegistry.standard` knows every module's); the plug-ins named in
+    ///     ``OfflineTrainingConfiguration/plugIns`` are built from it.
+    ///   - plugIns: plug-ins to install instead of the registry's (already built, e.g. around a
+    ///     test double), or `nil`.
     ///   - report: called with one line per dataset/model event (dynamics epochs).
     /// - Throws: ``OfflineTrainingError``, dataset errors (unknown name → the closest known names),
     ///   environment errors (unknown task), ``DynamicsModels/DynamicsModelError``.
     public init(configuration: OfflineTrainingConfiguration, directory: URL, resume: Bool,
                 dynamicsCache: String? = nil, model: (any DynamicsModel)? = nil,
-                plugIns: [any OfflinePlugIn] = [], report: ((String) -> Void)? = nil) throws {
+                registry: OfflineAlgorithmRegistry = .base, plugIns: [any OfflinePlugIn]? = nil,
+                report: ((String) -> Void)? = nil) throws {
         try configuration.validate()
+        let plugIns = try plugIns ?? registry.makePlugIns(for: configuration)
         self.configuration = configuration
         self.directory = directory
         let fm = FileManager.default
@@ -117,14 +127,10 @@ public final class OfflineTrainer {
         if hasRun && !resume { throw OfflineTrainingError.outputExists(directory: directory.path) }
 
         // Dataset and task.
-        let registry = try DatasetRegistry.standard()
-        let (path, entry) = try registry.resolve(configuration.dataset)
-        let dataset = try D4RLFile.load(path: path)
-        guard let environment = configuration.environment ?? entry?.environment ?? dataset.metadata["environment"] else {
-            throw OfflineTrainingError.unknownEnvironment(dataset: configuration.dataset)
-        }
-        environmentName = environment.lowercased()
-        datasetEntry = entry ?? (try? registry.entry(named: environmentName + "-medium-v2"))
+        let resolved = try ResolvedDataset(configuration.dataset, environment: configuration.environment)
+        let dataset = resolved.dataset
+        environmentName = resolved.environment
+        datasetEntry = resolved.entry ?? (try? DatasetRegistry.standard().entry(named: environmentName + "-medium-v2"))
         evaluationEnvironment = try makeEnvironment(named: environmentName, maxEpisodeSteps: configuration.maxEpisodeSteps)
         let o = dataset.observationDimension, a = dataset.actionDimension
         guard evaluationEnvironment.observationSpec.dimension == o, evaluationEnvironment.actionSpec.dimension == a else {
@@ -222,18 +228,10 @@ public final class OfflineTrainer {
             report?("dynamics: (1 − \(lambda))·learned + \(lambda)·true")
         }
 
-        // The algorithm's plug-ins.
+        // The algorithm is its plug-ins (the base algorithm's penalty first, then the modules').
         rollout = ModelRollout(horizon: configuration.rolloutHorizon, chunkSize: 10_000)
         filter = KeepAllTransitions()
-        switch configuration.algorithm {
-        case .mopo:
-            penalty = configuration.mopo.penalty
-        case .mobile:
-            penalty = nil
-            agent.targetAdjustment = BellmanInconsistencyPenalty(model: self.model, configuration: configuration.mobile)
-        case .mbpo:
-            penalty = nil
-        }
+        penalty = nil
         sampler = MixedSampler(realRatio: configuration.realRatio)
         modelBuffer = ReplayBuffer(capacity: configuration.modelBufferCapacity, observationDimension: o, actionDimension: a)
         self.plugIns = plugIns
@@ -243,7 +241,7 @@ public final class OfflineTrainer {
         if resuming { try restore() }
         log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
         if !resuming {
-            try AtomicFile.write(try Self.prettyJSON(configuration), to: directory.appendingPathComponent("config.json").path)
+            try AtomicFile.write(try Self.prettyJSON(configuration.settingsTree), to: directory.appendingPathComponent("config.json").path)
             try AtomicFile.write(try Self.prettyJSON(RunMetadata.current(seed: configuration.seed)),
                                  to: directory.appendingPathComponent("metadata.json").path)
         }
@@ -292,6 +290,32 @@ public final class OfflineTrainer {
                 try Self.writeDescription(of: self, into: temporary)
             }
         }
+    }
+
+    /// Sets the rollout's reward penalty on behalf of plug-in `owner`.
+    /// - Throws: ``OfflineTrainingError/conflictingPlugIns(hook:first:second:)`` when another plug-in set it.
+    public func install(penalty: any RewardPenalty, by owner: String) throws(OfflineTrainingError) {
+        try claim("reward penalty", by: owner)
+        self.penalty = penalty
+    }
+
+    /// Sets the rollout's transition filter on behalf of plug-in `owner`.
+    /// - Throws: ``OfflineTrainingError/conflictingPlugIns(hook:first:second:)`` when another plug-in set it.
+    public func install(filter: any TransitionFilter, by owner: String) throws(OfflineTrainingError) {
+        try claim("transition filter", by: owner)
+        self.filter = filter
+    }
+
+    /// Sets the agent's critic-target adjustment on behalf of plug-in `owner`.
+    /// - Throws: ``OfflineTrainingError/conflictingPlugIns(hook:first:second:)`` when another plug-in set it.
+    public func install(targetAdjustment: any TargetAdjustment, by owner: String) throws(OfflineTrainingError) {
+        try claim("critic target adjustment", by: owner)
+        agent.targetAdjustment = targetAdjustment
+    }
+
+    private func claim(_ hook: String, by owner: String) throws(OfflineTrainingError) {
+        if let first = hookOwners[hook] { throw .conflictingPlugIns(hook: hook, first: first, second: owner) }
+        hookOwners[hook] = owner
     }
 
     /// The actor's learning rate during the epoch containing `step`

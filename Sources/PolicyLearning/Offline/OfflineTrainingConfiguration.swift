@@ -1,27 +1,8 @@
 import Foundation
 
-/// The model-based offline algorithms the shared loop runs.
-public enum OfflineAlgorithm: String, Codable, Sendable, CaseIterable {
-    /// Yu et al. 2020 (``MOPOConfiguration``).
-    case mopo
-    /// Sun et al. 2023 (``MOBILEConfiguration``).
-    case mobile
-    /// No penalty (Janner et al. 2019, ``MBPOConfiguration``): the base of RAVL.
-    case mbpo
-
-    /// The algorithm called `name` (case-insensitive).
-    /// - Throws: ``OfflineTrainingError/unknownAlgorithm(name:known:)`` listing the known names.
-    public init(named name: String) throws(OfflineTrainingError) {
-        guard let value = Self(rawValue: name.lowercased()) else {
-            throw .unknownAlgorithm(name: name, known: Self.allCases.map(\.rawValue))
-        }
-        self = value
-    }
-}
-
 /// How much compute a run gets. Both are recorded in `config.json` as ``OfflineTrainingConfiguration/preset``.
 public enum BudgetPreset: String, Codable, Sendable, CaseIterable {
-    /// The papers' budget (OfflineRL-Kit, infrastructure.md §3.5): 3,000 epochs × 1,000 SAC
+    /// The papers' budget (OfflineRL-Kit's `run_mopo.py`/`run_mobile.py`: `--epoch 3000 --step-per-epoch 1000`): 3,000 epochs × 1,000 SAC
     /// updates, a 50,000-state rollout every epoch, 10 evaluation episodes every epoch, no cap on
     /// dynamics training beyond the algorithm's own.
     case paper
@@ -35,19 +16,23 @@ public enum BudgetPreset: String, Codable, Sendable, CaseIterable {
 }
 
 /// Everything an ``OfflineTrainer`` run depends on: the loop's schedule, SAC, the dynamics model,
-/// and the algorithms' hyper-parameters. Defaults are OfflineRL-Kit's (research/infrastructure.md
-/// §3.3, §3.5); ``init(algorithm:dataset:preset:)`` fills the per-task settings of §3.6/§3.7.
+/// and the settings of the algorithm's plug-ins. Defaults are OfflineRL-Kit's (`offlinerlkit/policy_trainer/mb_policy_trainer.py`,
+/// `run_example/run_mopo.py`); an ``OfflineAlgorithmRecipe`` fills an algorithm's per-task settings.
+///
+/// A configuration is built by one rule (``DefaultedSettings``): the recipe's configuration for
+/// the dataset and preset, then JSON layers (a `--config` file, then the command line's options)
+/// laid over it key by key. A key no part of the run reads is an error that names it, and
+/// `config.json` holds only the settings of what ran: the loop's and, under ``plugIns``, those of
+/// each installed plug-in (the base algorithm's included).
 ///
 /// ```swift
-/// var config = OfflineTrainingConfiguration(algorithm: .mobile, dataset: "hopper-medium-v2", preset: .short)
-/// config.seed = 3
-/// config = try config.applying(json: Data(#"{"totalSteps": 50000, "mobile": {"samples": 5}}"#.utf8))
+/// var config = try OfflineAlgorithmRegistry.base.configuration(algorithm: "mobile", dataset: "hopper-medium-v2", preset: .short)
+/// config = try config.applying(json: Data(#"{"totalSteps": 50000, "plugIns": {"mobile": {"samples": 5}}}"#.utf8))
 /// ```
-public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
-    /// The base algorithm whose penalty is installed.
-    public var algorithm: OfflineAlgorithm = .mopo
-    /// The name the run goes by (`morec-mopo`, `ravl`); `nil` means ``algorithm``'s.
-    public var name: String? = nil
+public struct OfflineTrainingConfiguration: DefaultedSettings {
+    /// The algorithm's name (`mopo`, `morec-mopo`, `ravl`): the recipe that made this
+    /// configuration. What runs is decided by ``plugIns``, not by this name.
+    public var algorithm: String = "mbpo"
     /// A registered dataset name (`hopper-medium-v2`, `hopper-medium-orl`) or a D4RL-layout file path.
     public var dataset: String = "hopper-medium-v2"
     /// The task evaluated on; `nil` takes the registry entry's or the file's `metadata/environment`.
@@ -68,6 +53,10 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
     public var rolloutInterval: Int = 1000
     /// Start states per rollout, drawn uniformly from the real data (Kit 50,000).
     public var rolloutBatchSize: Int = 50_000
+    /// Rollout horizon h (Kit's script default 1; every recipe sets its per-task value).
+    public var rolloutHorizon: Int = 5
+    /// Fraction of each batch from real data (Kit `real_ratio` 0.05).
+    public var realRatio: Double = 0.05
     /// Rollouts the FIFO model buffer retains (Kit `model_retain_epochs` 5).
     public var modelRetainEpochs: Int = 5
     /// Updates between evaluations (Kit: every epoch).
@@ -89,41 +78,20 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
     public var sac: SACConfiguration = Self.offlineSAC
     /// The dynamics ensemble and its training (Kit: 7 members, 5 elites, 4×200).
     public var dynamics = DynamicsEnsembleConfiguration()
-    /// MOPO's hyper-parameters (used when ``algorithm`` is `.mopo`).
-    public var mopo = MOPOConfiguration()
-    /// MOBILE's hyper-parameters (used when ``algorithm`` is `.mobile`).
-    public var mobile = MOBILEConfiguration()
-    /// MBPO's (used when ``algorithm`` is `.mbpo`).
-    public var mbpo = MBPOConfiguration()
     /// Where model transitions come from: the fitted model, the true dynamics, or a blend.
     public var dynamicsSource: DynamicsSource = .learned
-    /// Settings of plug-in modules by key (`morec`, `ravl`, `lipschitz`); see ``OfflinePlugIn``.
+    /// Settings of the installed plug-ins by key (`mopo`, `mobile`, `morec`, `ravl`, `lipschitz`):
+    /// the base algorithm's and the modules'; see ``OfflinePlugIn``.
     public var plugIns: [String: JSONValue] = [:]
 
-    /// Kit's defaults for `hopper-medium-v2` with MOPO's script settings.
+    /// Kit's loop defaults with no plug-in (MBPO-style, no penalty).
     public init() {}
 
-    /// The configuration for `algorithm` on `dataset` under `preset`: the task's per-dataset
-    /// settings (infrastructure.md §3.6 for MOPO, §3.7 for MOBILE, including MOBILE's fixed α and
-    /// dynamics epoch caps) and the preset's budget.
-    public init(algorithm: OfflineAlgorithm, dataset: String, preset: BudgetPreset = .paper) {
+    /// The loop's defaults for `dataset` with no plug-in and the paper's budget; recipes start
+    /// here, set their per-task values, then ``apply(_:)`` their preset.
+    public init(algorithm: String, dataset: String) {
         self.algorithm = algorithm
         self.dataset = dataset
-        switch algorithm {
-        case .mopo:
-            mopo = MOPOConfiguration.suggested(for: dataset)
-        case .mobile:
-            let task = MOBILEConfiguration.suggested(for: dataset)
-            mobile = task.configuration
-            if let alpha = task.fixedAlpha {
-                sac.automaticEntropyTuning = false
-                sac.initialAlpha = alpha
-            }
-            dynamics.maxEpochs = task.dynamicsMaxEpochs
-        case .mbpo:
-            break
-        }
-        apply(preset)
     }
 
     /// Sets the budget fields of `preset` (and records its name).
@@ -145,7 +113,7 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         }
     }
 
-    /// OfflineRL-Kit's SAC for MOPO and MOBILE (infrastructure.md §3.5).
+    /// OfflineRL-Kit's SAC for MOPO and MOBILE (`run_mopo.py`: actor lr 1e-4, critic lr 3e-4, α lr 1e-4; `SACPolicy` clamps α to at most 1).
     public static var offlineSAC: SACConfiguration {
         var sac = SACConfiguration()
         sac.actorLearningRate = 1e-4
@@ -164,43 +132,6 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         return sac.actorLearningRate * Float(0.5 * (1 + cos(Double.pi * Double(epoch) / Double(epochs))))
     }
 
-    /// The name the run goes by: ``name``, else the base algorithm's.
-    public var displayName: String { name ?? algorithm.rawValue }
-
-    /// The active algorithm's rollout horizon h.
-    public var rolloutHorizon: Int {
-        get {
-            switch algorithm {
-            case .mopo: return mopo.rolloutHorizon
-            case .mobile: return mobile.rolloutHorizon
-            case .mbpo: return mbpo.rolloutHorizon
-            }
-        }
-        set {
-            switch algorithm {
-            case .mopo: mopo.rolloutHorizon = newValue
-            case .mobile: mobile.rolloutHorizon = newValue
-            case .mbpo: mbpo.rolloutHorizon = newValue
-            }
-        }
-    }
-    /// The active algorithm's real-data fraction.
-    public var realRatio: Double {
-        get {
-            switch algorithm {
-            case .mopo: return mopo.realRatio
-            case .mobile: return mobile.realRatio
-            case .mbpo: return mbpo.realRatio
-            }
-        }
-        set {
-            switch algorithm {
-            case .mopo: mopo.realRatio = newValue
-            case .mobile: mobile.realRatio = newValue
-            case .mbpo: mbpo.realRatio = newValue
-            }
-        }
-    }
     /// Model buffer rows: `rolloutBatchSize · h · modelRetainEpochs` (Kit's FIFO size).
     public var modelBufferCapacity: Int { rolloutBatchSize * rolloutHorizon * modelRetainEpochs }
 
@@ -209,6 +140,7 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         func require(_ ok: Bool, _ message: String) throws(OfflineTrainingError) {
             if !ok { throw .invalidConfiguration(message) }
         }
+        try require(seed <= 1 << 53 && (dynamicsSeed ?? 0) <= 1 << 53, "seed and dynamicsSeed must be at most 2^53 (JSON numbers are doubles)")
         try require(totalSteps > 0, "totalSteps must be positive, got \(totalSteps)")
         try require(stepsPerEpoch > 0 && rolloutInterval > 0, "stepsPerEpoch and rolloutInterval must be positive")
         try require(rolloutBatchSize > 0 && modelRetainEpochs > 0, "rolloutBatchSize and modelRetainEpochs must be positive")
@@ -220,98 +152,31 @@ public struct OfflineTrainingConfiguration: Codable, Sendable, Equatable {
         try require(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive")
         try require((cosineScheduleEpochs ?? 1) > 0, "cosineScheduleEpochs must be positive, got \(cosineScheduleEpochs ?? 0)")
         try require(sac.critics >= 1 && sac.batchSize >= 1, "sac.critics and sac.batchSize must be positive")
-        try require(mobile.samples >= 1, "mobile.samples must be positive")
+        if let problem = sac.criticSpectralNorm?.problem(layerCount: sac.hiddenSizes.count + 1) {
+            throw .invalidConfiguration("sac.criticSpectralNorm: \(problem)")
+        }
         do { try dynamics.validate() } catch { throw .invalidConfiguration("dynamics: \(error)") }
     }
 
-    /// A configuration read from a file written by this or an earlier version of the library:
-    /// keys the file lacks (fields added since) take today's defaults, so runs resume and agents
-    /// load across upgrades. Unknown keys are still refused. An optional field the file lacks was
-    /// `nil` when written (the encoder omits `nil`), so it stays `nil` even where today's default
-    /// is not (RAVL's unclamped `sac.maximumAlpha` against offline SAC's 1).
-    public static func decoding(_ data: Data) throws -> OfflineTrainingConfiguration {
-        guard var saved = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            return try OfflineTrainingConfiguration().applying(json: data)
-        }
-        for path in optionalKeys {
-            fillAbsent(path.split(separator: ".").map(String.init)[...], in: &saved)
-        }
-        return try OfflineTrainingConfiguration().applying(json: JSONSerialization.data(withJSONObject: saved))
-    }
-
-    /// Sets the key at `path` to JSON `null` where the object holds its parent but not the key.
-    private static func fillAbsent(_ path: ArraySlice<String>, in object: inout [String: Any]) {
-        guard let key = path.first else { return }
-        if path.count == 1 {
-            if object[key] == nil { object[key] = NSNull() }
-        } else if var child = object[key] as? [String: Any] {
-            fillAbsent(path.dropFirst(), in: &child)
-            object[key] = child
-        }
-    }
-
-    /// Optional fields, which the encoder leaves out when `nil`, as dotted paths (`sac.maximumAlpha`)
-    /// at any depth of nested settings, found by reflection so that a field added later is not
-    /// missed. The coding keys are the property names (synthesized `Codable`).
-    private static let optionalKeys = optionalFieldPaths(of: OfflineTrainingConfiguration(), prefix: "")
-
-    private static func optionalFieldPaths(of value: Any, prefix: String) -> Set<String> {
-        var paths: Set<String> = []
-        for field in Mirror(reflecting: value).children {
-            guard let label = field.label else { continue }
-            switch Mirror(reflecting: field.value).displayStyle {
-            case .optional: paths.insert(prefix + label)
-            case .struct: paths.formUnion(optionalFieldPaths(of: field.value, prefix: prefix + label + "."))
-            default: break
-            }
-        }
-        return paths
-    }
-
-    /// This configuration with the keys of a JSON object replaced (nested objects merge key by
-    /// key), e.g. `{"totalSteps": 50000, "mopo": {"penaltyCoefficient": 1}}`.
+    /// This configuration with JSON layers laid over it in order (``DefaultedSettings``), e.g.
+    /// `{"totalSteps": 50000, "plugIns": {"mopo": {"penaltyCoefficient": 1}}}`.
     /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` naming an unknown key or a bad value.
-    public func applying(json: Data) throws -> OfflineTrainingConfiguration {
-        let encoder = JSONEncoder()
-        guard var base = try JSONSerialization.jsonObject(with: encoder.encode(self)) as? [String: Any] else {
-            throw OfflineTrainingError.invalidConfiguration("cannot encode the configuration")
-        }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: json) } catch {
-            throw OfflineTrainingError.invalidConfiguration("the configuration file is not JSON (\(error.localizedDescription))")
-        }
-        guard let overrides = parsed as? [String: Any] else {
-            throw OfflineTrainingError.invalidConfiguration("the configuration file must hold a JSON object")
-        }
-        try Self.merge(overrides, into: &base, path: "")
-        do {
-            return try JSONDecoder().decode(Self.self, from: JSONSerialization.data(withJSONObject: base))
-        } catch {
-            throw OfflineTrainingError.invalidConfiguration("bad value in the configuration file: \(error)")
+    public func applying(_ layers: [JSONValue]) throws(OfflineTrainingError) -> OfflineTrainingConfiguration {
+        do { return try Self.resolved(from: self, overrides: layers) } catch {
+            throw .invalidConfiguration(error.description)
         }
     }
 
-    private static func merge(_ overrides: [String: Any], into base: inout [String: Any], path: String) throws {
-        // Optional fields that are nil are absent from the encoded base; accept them by name.
-        for (key, value) in overrides {
-            let name = path.isEmpty ? key : path + "." + key
-            if name.hasPrefix("plugIns.") {
-                if let nested = value as? [String: Any], var inner = base[key] as? [String: Any] {
-                    try merge(nested, into: &inner, path: name)
-                    base[key] = inner
-                } else {
-                    base[key] = value
-                }
-            } else if let nested = value as? [String: Any], var inner = base[key] as? [String: Any] {
-                try merge(nested, into: &inner, path: name)
-                base[key] = inner
-            } else if base[key] != nil || optionalKeys.contains(name) {
-                base[key] = value
-            } else {
-                throw OfflineTrainingError.invalidConfiguration(
-                    "unknown key '\(name)'; known keys here: \(base.keys.sorted().joined(separator: ", "))")
-            }
+    /// This configuration with the JSON object in `json` laid over it (``applying(_:)``).
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` for text that is not a JSON
+    ///   object, an unknown key or a bad value.
+    public func applying(json: Data) throws(OfflineTrainingError) -> OfflineTrainingConfiguration {
+        let layer: JSONValue
+        do { layer = try JSONDecoder().decode(JSONValue.self, from: json) } catch {
+            throw .invalidConfiguration("the configuration file is not JSON (\(error.localizedDescription))")
         }
+        guard case .object = layer else { throw .invalidConfiguration("the configuration file must hold a JSON object") }
+        return try applying([layer])
     }
 }
 
@@ -321,6 +186,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String)
     /// `--algo` names no known algorithm.
     case unknownAlgorithm(name: String, known: [String])
+    /// Two plug-ins claim the same hook of the loop (two reward penalties, two target adjustments).
+    case conflictingPlugIns(hook: String, first: String, second: String)
     /// The dataset's task cannot be told (a file without `metadata/environment`).
     case unknownEnvironment(dataset: String)
     /// The checkpoint does not belong to this configuration or is unreadable.
@@ -335,6 +202,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
             return "unknown algorithm '\(name)'; known algorithms: \(known.joined(separator: ", "))"
         case let .unknownEnvironment(dataset):
             return "cannot tell the task of \(dataset): it is not a registered dataset and has no metadata/environment; set \"environment\" in the configuration (known tasks: \(environmentNames.joined(separator: ", ")))"
+        case let .conflictingPlugIns(hook, first, second):
+            return "plug-ins '\(first)' and '\(second)' both set the \(hook); a run has at most one"
         case let .checkpointMismatch(file, reason): return "cannot resume from \(file): \(reason)"
         case let .outputExists(directory):
             return "\(directory) already holds a run; pass --resume to continue it or choose another --out"

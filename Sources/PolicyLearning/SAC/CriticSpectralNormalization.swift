@@ -1,5 +1,5 @@
 /// Which layers of every critic are spectrally normalised, and how (Miyato et al. 2018; Zheng et
-/// al. 2023 normalise every layer of the value network, lipschitz.md §1.4).
+/// al. 2023 normalise every layer of the value network).
 ///
 /// Stored in ``SACConfiguration/criticSpectralNorm`` because it changes the critic's structure
 /// (the checkpoint gains the power-iteration vectors u, v of each normalised layer), so an agent
@@ -12,7 +12,7 @@
 /// sac.criticSpectralNorm = CriticSpectralNormalization(layers: nil, scale: 2)   // every layer, c = 2
 /// ```
 /// Missing JSON keys decode to the defaults below.
-public struct CriticSpectralNormalization: Codable, Sendable, Equatable {
+public struct CriticSpectralNormalization: DefaultedSettings {
     /// Indices of the normalised affine layers (0 = the input layer; the output layer is
     /// `hiddenSizes.count`), or `nil` for every layer (Zheng et al.'s choice).
     public var layers: [Int]?
@@ -24,24 +24,15 @@ public struct CriticSpectralNormalization: Codable, Sendable, Equatable {
     /// Power iterations when the critic is created (10–20 recommended, lipschitz.md §3.1).
     public var warmUpIterations: Int
 
+    /// Every layer normalised to spectral norm 1.
+    public init() { self.init(layers: nil) }
+
     /// Creates the settings; the defaults normalise every layer to spectral norm 1.
     public init(layers: [Int]? = nil, scale: Float = 1, powerIterations: Int = 1, warmUpIterations: Int = 15) {
         self.layers = layers
         self.scale = scale
         self.powerIterations = powerIterations
         self.warmUpIterations = warmUpIterations
-    }
-
-    /// Decodes from JSON, taking the default for every missing key.
-
-    /// Decodes from JSON, taking the default for every missing key.
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        let d = CriticSpectralNormalization()
-        layers = try c.decodeIfPresent([Int].self, forKey: .layers)
-        scale = try c.decodeIfPresent(Float.self, forKey: .scale) ?? d.scale
-        powerIterations = try c.decodeIfPresent(Int.self, forKey: .powerIterations) ?? d.powerIterations
-        warmUpIterations = try c.decodeIfPresent(Int.self, forKey: .warmUpIterations) ?? d.warmUpIterations
     }
 
     /// Whether affine layer `index` is normalised.

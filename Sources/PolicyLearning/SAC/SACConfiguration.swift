@@ -1,6 +1,6 @@
 /// Hyperparameters of soft actor-critic (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms and
 /// Applications", appendix D) as OfflineRL-Kit and CORL run it. Every field has its paper default.
-public struct SACConfiguration: Codable, Sendable, Equatable {
+public struct SACConfiguration: DefaultedSettings {
     /// Hidden widths of the actor and of each critic (2 × 256 in SAC, MOPO and MOBILE).
     public var hiddenSizes: [Int] = [256, 256]
     /// Number of critics N: 2 for SAC's clipped double Q; 10 for RAVL / SAC-N.
@@ -27,8 +27,8 @@ public struct SACConfiguration: Codable, Sendable, Equatable {
     public var logStdRange: ClosedRange<Float> = -5...2
     /// Minibatch size.
     public var batchSize: Int = 256
-    /// Spectral normalization of the critics' layers (lipschitz.md §1.4), or `nil` for none (the
-    /// default; absent from JSON when `nil`, so older configurations decode unchanged).
+    /// Spectral normalization of the critics' layers (Miyato et al. 2018, as Zheng et al. 2023
+    /// apply it to the value network), or `nil` for none (the default).
     public var criticSpectralNorm: CriticSpectralNormalization? = nil
 
     /// The defaults.

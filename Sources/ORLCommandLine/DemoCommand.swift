@@ -81,7 +81,8 @@ extension ORL {
             let episodes = Self.episodeReturns(dataset)
 
             // 2 and 3. Model and MOPO (the trainer fits the model or reuses the cached fit).
-            var config = OfflineTrainingConfiguration(algorithm: .mopo, dataset: datasetPath, preset: .short)
+            let registry = AlgorithmRegistry.standard
+            var config = try registry.configuration(algorithm: "mopo", dataset: datasetPath, preset: .short)
             config.preset = "demo"
             config.seed = seed
             config.totalSteps = steps
@@ -97,12 +98,13 @@ extension ORL {
             print("\n== 2. Dynamics ensemble: \(config.dynamics.members) members × \(config.dynamics.hiddenSizes), " +
                   "\(config.dynamics.elites) elites (OfflineRL-Kit's), fit capped at \(config.dynamics.maxEpochs!) epochs / \(Int(dynamicsSeconds)) s ==")
             var t = Date()
-            let trainer = try OfflineTrainer(configuration: config, directory: runDirectory, resume: false, dynamicsCache: cache) { print($0) }
+            let trainer = try OfflineTrainer(configuration: config, directory: runDirectory, resume: false, dynamicsCache: cache,
+                                             registry: registry) { print($0) }
             print("model ready in \(Self.seconds(since: t))")
-            print("\n== 3. MOPO: \(steps) SAC updates, h = \(config.rolloutHorizon), λ = \(config.mopo.penaltyCoefficient), " +
+            print("\n== 3. MOPO: \(steps) SAC updates, h = \(config.rolloutHorizon), λ = \(try MOPO().settings(in: config)?.penaltyCoefficient ?? 0), " +
                   "real ratio \(config.realRatio), \(config.rolloutBatchSize) rollout starts every \(config.rolloutInterval) updates ==")
             t = Date()
-            try trainer.run { progress in FileHandle.standardError.write(Data((progress.text + "\n").utf8)) }
+            try trainer.run { progress in printError(progress.text) }
             for e in trainer.evaluations {
                 print("step \(e.step): return \(String(format: "%7.1f", e.result.mean))  normalized score \(e.normalizedScore.map { String(format: "%5.1f", $0) } ?? "-")")
             }

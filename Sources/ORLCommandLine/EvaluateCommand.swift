@@ -26,15 +26,15 @@ extension ORL {
 
         func run() throws {
             let (agent, description) = try OfflineTrainer.loadAgent(from: checkpoint)
-            var environment = try makeEnvironment(named: description.environment,
-                                                  maxEpisodeSteps: description.configuration.maxEpisodeSteps)
+            let configuration = try description.configuration()
+            var environment = try makeEnvironment(named: description.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
             let result = evaluate(policy: { observation in
                 var unused = RandomGenerator(seed: 0)
                 return agent.act(observation, deterministic: true, rng: &unused)
             }, environment: &environment, episodes: episodes, seed: seed)
             let entry = try description.scoreDataset.map { try DatasetRegistry.standard().entry(named: $0) }
             let scored = OfflineEvaluation(step: description.step, result: result, entry: entry)
-            print("\(description.configuration.algorithm.rawValue) agent from \(checkpoint) (step \(description.step), task \(description.environment))")
+            print("\(configuration.algorithm) agent from \(checkpoint) (step \(description.step), task \(description.environment))")
             print("return \(String(format: "%.1f ± %.1f", result.mean, result.standardDeviation)) over \(episodes) episodes, " +
                   "mean length \(result.lengths.reduce(0, +) / max(result.lengths.count, 1))")
             if let score = scored.normalizedScore, let name = description.scoreDataset {
