@@ -6,7 +6,7 @@ import OfflineTestSupport
 
 @Suite("MOREC plug-in and recipes", .serialized)
 struct MORECPlugInTests {
-    /// The per-task settings of research/morec.md §4.3/§4.4 land in the configuration.
+    /// The per-task settings of the official launch scripts (Sources/MOREC/MOREC.docc/RewardConsistentDynamics.md) land in the configuration.
     @Test func recipesCarryThePerTaskSettings() throws {
         let mopo = try MORECRecipe(base: .mopo).configuration(dataset: "hopper-medium-orl", preset: .short)
         #expect(mopo.displayName == "morec-mopo" && mopo.algorithm == .mopo)

@@ -27,7 +27,7 @@ public struct SACConfiguration: Codable, Sendable, Equatable {
     public var logStdRange: ClosedRange<Float> = -5...2
     /// Minibatch size.
     public var batchSize: Int = 256
-    /// Spectral normalization of the critics' layers (lipschitz.md §1.4), or `nil` for none (the
+    /// Spectral normalization of the critics' layers (Zheng et al. 2023), or `nil` for none (the
     /// default; absent from JSON when `nil`, so older configurations decode unchanged).
     public var criticSpectralNorm: CriticSpectralNormalization? = nil
 
