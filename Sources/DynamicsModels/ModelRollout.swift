@@ -12,7 +12,8 @@
 ///                store (S, a, r̃, S', done, t)[keep];  S ← S'[keep ∧ ¬done];  stop when no row is left
 /// ```
 /// Start states are processed in chunks of ``chunkSize`` rows (chunks keep each activation in
-/// cache, measured in `Experiments/performance/README.md`; rows are independent, so only the order of random draws changes).
+/// cache, measured in `Experiments/performance/README.md`; rows are independent, so only the
+/// order of random draws changes).
 /// The transitions are staged in preallocated arrays and added to the buffer once, chunk after
 /// chunk. Results are deterministic for a given seed and chunk size.
 ///
