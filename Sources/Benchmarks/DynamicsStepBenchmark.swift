@@ -3,7 +3,7 @@ import LinearAlgebra
 import NeuralNetworks
 
 /// `orl bench dynamics-step`: one training step of a probabilistic dynamics ensemble as
-/// OfflineRL-Kit trains it for MOPO/MOBILE (perf-anchors.md §7, W2).
+/// OfflineRL-Kit trains it for MOPO/MOBILE (workload W2 of `Experiments/performance/README.md`).
 ///
 /// The library's ``DynamicsModels/DynamicsEnsemble`` at OfflineRL-Kit's defaults, one
 /// ``DynamicsModels/DynamicsEnsemble/trainStep(inputs:targets:)``: 7 members, input 23, 4×200 SiLU

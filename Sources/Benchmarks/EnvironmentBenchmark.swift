@@ -4,7 +4,7 @@ import Environments
 ///
 /// For each task, two workloads run in alternation (``Timing/interleavedMedians(rounds:warmupRounds:calls:_:)``):
 /// - `env-raw-<task>`: one episode of 1000 steps of a plain C loop (`ctrl = action; mj_step ×
-///   frame skip`, the W4 anchor of research/perf-anchors.md) on its own simulator of the same model;
+///   frame skip`, workload W4 of `Experiments/performance/README.md`) on its own simulator of the same model;
 /// - `env-<task>`: `reset(seed:)` then 1000 calls of ``Environment/step(_:into:)`` (action
 ///   clipping, observation, reward, termination check).
 /// Both start from the same state and apply the same in-range actions, so they simulate the same

@@ -6,7 +6,7 @@ import NeuralNetworks
 /// `orl bench rollout --filter morec`: the rollout workload of ``RolloutBenchmark`` (50,000 start
 /// states × 5 steps, 7-member 4×200 ensemble, 2×256 actor, HalfCheetah widths) with MOREC's
 /// transition filter, and the unfiltered rollout timed in the same run for the ratio
-/// (research/morec.md §3.1: 5 elites × 2 samples = 10 candidates per state, each scored by a
+/// (the official MOREC code, `polixir/morec` `EnsembleDynamics.step`: 5 elites × 2 samples = 10 candidates per state, each scored by a
 /// K-snapshot dynamics reward).
 ///
 /// Workloads:

@@ -2,7 +2,7 @@ import DynamicsModels
 import LinearAlgebra
 import NeuralNetworks
 
-/// `orl bench rollout`: model rollouts as MOPO/MOBILE run them once per epoch (perf-anchors.md §7, W3):
+/// `orl bench rollout`: model rollouts as MOPO/MOBILE run them once per epoch (workload W3 of `Experiments/performance/README.md`):
 /// 50,000 start states × 5 steps of a 7-member 4×200 SiLU ensemble (obs 17, action 6,
 /// HalfCheetah, so no row terminates), with a random 17→256→256→12 ReLU tanh-Gaussian actor
 /// sampling every action, written into a FIFO model buffer.

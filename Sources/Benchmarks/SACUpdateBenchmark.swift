@@ -2,7 +2,7 @@ import LinearAlgebra
 import NeuralNetworks
 
 /// `orl bench sac-update`: one full SAC-N update (An et al. 2021), or EDAC with `eta > 0`,
-/// as CORL's `sac_n.py` / `edac.py` run it (perf-anchors.md §7, W1).
+/// as CORL's `sac_n.py` / `edac.py` run it (workload W1 of `Experiments/performance/README.md`).
 ///
 /// Obs 17, action 6, batch 256; critics 3×256 ReLU held as one ensemble of N; actor 3×256 ReLU
 /// with a tanh-Gaussian head (log σ clipped to [−5, 2]); automatic entropy tuning; three Adam
@@ -35,7 +35,7 @@ public struct SACUpdateBenchmark: Sendable {
     public var workload: String { eta > 0 ? "edac-n\(critics)" : "sac-n\(critics)" }
 
     /// Minimal GFLOP per update: 5·Af + 6·N·Cf (+ 4·N·Cf with the diversity term), less the
-    /// first layers' input gradients (perf-anchors.md §4).
+    /// first layers' input gradients (the FLOP counts of `Experiments/performance/README.md`).
     public var gflop: Double {
         let b = 256.0
         let actorForward = 2 * b * (17 * 256 + 256 * 256 * 2 + 256 * 12)
@@ -169,7 +169,7 @@ final class SACNAgent {
             criticLoss = (qAll - Variable(target)).square().mean(axis: 1).sum()
             let g = gradients(of: qAll.sum(), withRespectTo: [actions], createGraph: true)[0]      // [N, B, A]
             let u = g / (g.square().sum(axis: 2, keepDims: true).sqrt() + 1e-10)
-            // (1/(N−1)) mean_b (‖Σᵢ uᵢ‖² − Σᵢ‖uᵢ‖²)   (ravl.md §1.3)
+            // (1/(N−1)) mean_b (‖Σᵢ uᵢ‖² − Σᵢ‖uᵢ‖²)   (EDAC's term as CORL's edac.py computes it)
             let diversity = (u.sum(axis: 0).square().sum(axis: 1) - u.square().sum(axis: 2).sum(axis: 0)).mean()
                 / Float(n - 1)
             criticLoss = criticLoss + diversity * eta

@@ -1,5 +1,5 @@
 // Training of the ensemble, line for line OfflineRL-Kit's `EnsembleDynamics.train/learn/validate`
-// (offlinerlkit/dynamics/ensemble_dynamics.py; research/infrastructure.md §3.2).
+// (yihaosun1124/OfflineRL-Kit, offlinerlkit/dynamics/ensemble_dynamics.py).
 
 /// One epoch of ``DynamicsEnsemble/fit(observations:actions:nextObservations:rewards:rng:progress:)``.
 public struct DynamicsEpochReport: Sendable {

@@ -1,5 +1,5 @@
 /// OfflineRL-Kit's probabilistic dynamics ensemble (`EnsembleDynamicsModel` + `EnsembleDynamics`;
-/// research/infrastructure.md §3.1–3.3), after PETS (Chua et al. 2018) and MBPO (Janner et al. 2019).
+/// `offlinerlkit/modules/dynamics_module.py`, `offlinerlkit/dynamics/ensemble_dynamics.py`), after PETS (Chua et al. 2018) and MBPO (Janner et al. 2019).
 ///
 /// Each of E members maps the normalised `[s, a]` to a Gaussian over `[Δs, r]` (reward last):
 /// ```
@@ -25,7 +25,7 @@
 /// Sampling draws the elite choice for every row, then standard-normal noise `[B, obs + 1]`
 /// for the chosen member only, so the sample is the same whether all members are evaluated
 /// (`memberStatistics: true`) or only the chosen one (`false`, about E times fewer FLOPs;
-/// perf-anchors.md §8). This draws fewer normals than Kit, which samples every member and then
+/// `Experiments/performance/README.md`). This draws fewer normals than Kit, which samples every member and then
 /// picks one; the distribution is the same.
 ///
 /// ### See Also

@@ -1,5 +1,5 @@
 /// Hyper-parameters of a ``DynamicsEnsemble`` and of its training, at OfflineRL-Kit's defaults
-/// (research/infrastructure.md §3.1–3.2; `offlinerlkit/modules/dynamics_module.py`,
+/// (OfflineRL-Kit: `offlinerlkit/modules/dynamics_module.py`,
 /// `offlinerlkit/dynamics/ensemble_dynamics.py`, run_mopo.py / run_mobile.py).
 ///
 /// ```swift

@@ -19,7 +19,7 @@ public protocol RewardPenalty: Sendable {
 /// u(s, a) = max_{e ∈ all E members} ‖σ_e(s, a)‖₂        (norm over the obs + 1 dims: Δs and r)
 /// r̃(s, a) = r − λ·u(s, a)
 /// ```
-/// Every member counts, not only the elites. λ per task: infrastructure.md §3.6 (e.g. 0.5 for
+/// Every member counts, not only the elites. λ per task: OfflineRL-Kit `run_example/run_mopo.py` (e.g. 0.5 for
 /// halfcheetah-medium, 5 for hopper-medium; Kit's script default 2.5).
 ///
 /// ```swift

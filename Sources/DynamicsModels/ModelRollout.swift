@@ -1,5 +1,5 @@
 /// Branched model rollouts (Janner et al. 2019, MBPO, Algorithm 2; OfflineRL-Kit
-/// `MOPOPolicy.rollout`, research/infrastructure.md §3.3): from a batch of dataset states, the
+/// `MOPOPolicy.rollout`, `offlinerlkit/policy/model_based/mopo.py`): from a batch of dataset states, the
 /// policy acts and the model samples for `horizon` steps; every sampled transition (terminal ones
 /// included) goes into the model buffer, and a row that terminated does not continue.
 ///
@@ -11,8 +11,9 @@
 ///                observers see the step                   (diagnostics)
 ///                store (S, a, r̃, S', done, t)[keep];  S ← S'[keep ∧ ¬done];  stop when no row is left
 /// ```
-/// Start states are processed in chunks of ``chunkSize`` rows (perf-anchors.md §7: chunks keep
-/// each activation in cache; rows are independent, so only the order of random draws changes).
+/// Start states are processed in chunks of ``chunkSize`` rows (chunks keep each activation in
+/// cache, measured in `Experiments/performance/README.md`; rows are independent, so only the
+/// order of random draws changes).
 /// The transitions are staged in preallocated arrays and added to the buffer once, chunk after
 /// chunk. Results are deterministic for a given seed and chunk size.
 ///
@@ -25,7 +26,8 @@
 /// }, penalty: MOPOPenalty(coefficient: 0.5), into: &modelBuffer, rng: &rng)
 /// ```
 public struct ModelRollout: Sendable, Codable, Equatable {
-    /// Steps per rollout, h (MOPO/MOBILE: 1 or 5 per task, infrastructure.md §3.6–3.7).
+    /// Steps per rollout, h (MOPO/MOBILE: 1 or 5 per task, from OfflineRL-Kit's `run_mopo.py`
+    /// and the official MOBILE configurations; PolicyLearning's MOPO and MOBILE articles).
     public var horizon: Int
     /// Start states per chunk.
     public var chunkSize: Int

@@ -1,7 +1,7 @@
 /// The real simulator as a ``DynamicsModel``: each row's simulator state is rebuilt from its
 /// observation (root x = 0, which does not affect the dynamics) and stepped once, giving the true
 /// next observation, reward and `terminated` flag. An oracle for RAVL's edge-of-reach experiment
-/// (ravl.md: "model-based offline RL with the true dynamics still fails").
+/// (Sims et al., NeurIPS 2024, Fig. 1: model-based offline RL with the true dynamics still fails).
 ///
 /// ```
 /// for each row b:  setState(fromObservation: s_b, x: 0);  (s'_b, r_b, done_b) = env.step(a_b)

@@ -2,7 +2,8 @@
 ///
 /// Each rule is the true environment's termination rule written on the D4RL observation layout
 /// (`qpos[1:] ‖ qvel`, index 0 = z, index 1 = torso angle), not OfflineRL-Kit's variants, which
-/// differ from the environments (see research/infrastructure.md §0.6, §3.4):
+/// differ from the environments (`offlinerlkit/utils/termination_fns.py`: halfcheetah ends when
+/// some |o| ≥ 100, hopper's range check applies `abs` to a Boolean, walker2d adds a range check):
 ///
 /// | task | terminated when | source |
 /// | --- | --- | --- |

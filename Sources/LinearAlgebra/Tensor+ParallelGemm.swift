@@ -7,7 +7,7 @@ import Glibc
 // GEMM split across threads in Swift, each running single-threaded BLAS: ensemble members (or
 // row blocks) go to different cores. On small products (256×256×256 per member) this avoids
 // OpenBLAS's per-call thread synchronisation, which is slow and unstable on shared 2-vCPU
-// machines (perf-anchors.md §3).
+// machines (measured: `Experiments/performance/README.md`).
 
 /// Settings of ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``.
 public enum ParallelGemm {

@@ -1,5 +1,5 @@
 /// Settings of ``AdversarialStateNoise``, the robust loss on adversarially perturbed states
-/// (Zheng et al. 2023 mechanism ii; the design of lipschitz.md §1.5). Every number here is this
+/// (Zheng et al. 2023 mechanism ii; this library's design, <doc:LipschitzRegularization>). Every number here is this
 /// library's documented choice: the paper's ε, attack, step count and weight were not recoverable.
 public struct AdversarialNoiseSettings: DefaultedSettings {
     /// The attack that finds the perturbation.
@@ -11,8 +11,9 @@ public struct AdversarialNoiseSettings: DefaultedSettings {
     }
 
     /// Radius ε of the ℓ∞ ball in normalized state units: |δⱼ| ≤ ε·σⱼ, σ the dataset's per-dimension
-    /// state standard deviation (RORL's scaling, lipschitz.md §5). Default 0.05, on the scale of a
-    /// dynamics model's one-step error (lipschitz.md §1.2).
+    /// state standard deviation (RORL's scaling, Yang et al. 2022). Default 0.05, on the scale of a
+    /// dynamics model's one-step error (only the local Lipschitz constant within the model error
+    /// matters, <doc:LipschitzRegularization>).
     public var epsilon: Float
     /// FGSM or PGD (default PGD).
     public var attack: Attack

@@ -1,5 +1,5 @@
 /// The robust loss of Zheng et al. (2023, mechanism ii): the critics' change under a worst-case
-/// state perturbation inside a small ℓ∞ ball, added to the critic loss (lipschitz.md §1.5).
+/// state perturbation inside a small ℓ∞ ball, added to the critic loss (<doc:LipschitzRegularization>).
 ///
 /// ```
 /// δ₀ ~ U(−ε⊙σ_s, ε⊙σ_s)                                   (random start; the gradient is 0 at δ = 0)

@@ -1,6 +1,6 @@
 // Per-member copies of a batch, so that each critic's input gradient is its own (the ensemble's
 // `perMember` path), and the input gradients every regularizer and diagnostic needs
-// (lipschitz.md §3.2).
+// (the input-gradient recipe of LipschitzRegularization.md).
 
 extension Tensor {
     /// `[B, d]` repeated into `[N, B, d]`.
@@ -13,7 +13,7 @@ extension Tensor {
 }
 
 /// The input gradients of every critic at every row: ∇_s Qᵢ and ∇_a Qᵢ, each `[N, B, ·]`
-/// (lipschitz.md §3.2), with the Q-values `[N, B]`.
+/// (<doc:LipschitzRegularization>), with the Q-values `[N, B]`.
 ///
 /// - Parameters:
 ///   - critics: the ensemble (its power iteration is paused: this reads the critic, it does not train it).

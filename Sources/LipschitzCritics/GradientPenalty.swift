@@ -1,5 +1,5 @@
 /// A penalty on the norm of each critic's input gradient (Gulrajani et al. 2017; Blondé et al.
-/// 2022's form, lipschitz.md §2.3), trained by double backward (§3.3).
+/// 2022's form), trained by double backward (<doc:LipschitzRegularization>).
 ///
 /// ```
 /// nᵢ,b = ‖∇_x Qᵢ(x̃_b)‖₂,   x = [s, a] (or s),   x̃ = the batch's points or interpolates
@@ -7,7 +7,7 @@
 /// L_GP = λ·P;   ∂P/∂θ through the recorded input gradient (createGraph)
 /// ```
 /// The sum over critics matches the TD loss's (each critic's penalty trains that critic only).
-/// With ReLU critics φ″ = 0, so the bias gradients of P vanish (lipschitz.md §3.3).
+/// With ReLU critics φ″ = 0, so the bias gradients of P vanish.
 public final class GradientPenalty: CriticRegularizer {
     /// The settings.
     public let settings: GradientPenaltySettings

@@ -1,5 +1,5 @@
 /// Settings of ``GradientPenalty`` (Gulrajani et al. 2017; Blondé et al. 2022's defaults,
-/// lipschitz.md §2.3: one-sided, target 1, weight 10, on interpolates).
+/// `lionelblonde/liayn-pytorch` `agents/sam_agent.py`: one-sided, target 1, weight 10, on interpolates).
 public struct GradientPenaltySettings: DefaultedSettings {
     /// Which deviations are penalised.
     public enum Sides: String, Codable, Sendable, CaseIterable {
@@ -15,7 +15,7 @@ public struct GradientPenaltySettings: DefaultedSettings {
         case data
         /// At x̃ = ε·x + (1 − ε)·x_π, x_π a random partner row of the same batch (real and model rows
         /// mix), with independent ε ~ U[0, 1] per sample for the state and the action block
-        /// (Blondé et al.'s "wgan" interpolation, lipschitz.md §2.3).
+        /// (Blondé et al.'s "wgan" interpolation).
         case interpolates
     }
 

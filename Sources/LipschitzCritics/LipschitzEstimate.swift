@@ -5,7 +5,7 @@
 ///                                           weight each layer applies, c·W/σ̂ when normalised)
 /// empirical:    L̂ᵢ = max_b ‖∇_{[s,a]} Qᵢ(s_b, a_b)‖₂      on a batch of dataset rows (≤ L̄ᵢ)
 /// ```
-/// (lipschitz.md §3.1, §3.2; issue 9 "Diagnostics".)
+/// (<doc:LipschitzRegularization>.)
 public struct LipschitzEstimate: Sendable, Equatable {
     /// L̄ᵢ per member.
     public var upperBounds: [Double]

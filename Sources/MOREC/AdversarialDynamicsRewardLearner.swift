@@ -1,16 +1,16 @@
 import Foundation
 
-/// MOREC's dynamics-reward learning (research/morec.md §2.1, §2.3–2.4): GAIL-style adversarial,
+/// MOREC's dynamics-reward learning (<doc:RewardConsistentDynamics>): GAIL-style adversarial,
 /// maximum-entropy inverse RL in which the true dynamics is the "expert" and a Gaussian
 /// transition model is the "learner".
 ///
 /// ```
-/// warm-up:      φ ← argmin −log P_φ(d̃ | s̃, ã) on the data                          (MLE, §2.4 step 1)
-/// repeat:       D step:  min −E_data[log D(u)] − E_{s,a∼data, d̃∼P_φ}[log(1 − D(u))]  (§2.4 step 2)
-///               P step:  max E[−log(1 − D(u(s̃, ã, μ + σε)))] + α·H(P_φ) − η·NLL      (§2.4 step 3)
-///               α step:  log α ← log α − lr·(H − H_target)                          (auto entropy, §2.3)
-///               every n D steps: snapshot D with E_k = mean ℓ(data), L_k = mean ℓ(P_φ)   (§2.4 step 4)
-/// export:       retained snapshots, every `thinning`-th, averaged in probability   (§2.2, §2.4 step 5)
+/// warm-up:      φ ← argmin −log P_φ(d̃ | s̃, ã) on the data                          (MLE, step 1)
+/// repeat:       D step:  min −E_data[log D(u)] − E_{s,a∼data, d̃∼P_φ}[log(1 − D(u))]  (step 2)
+///               P step:  max E[−log(1 − D(u(s̃, ã, μ + σε)))] + α·H(P_φ) − η·NLL      (step 3)
+///               α step:  log α ← log α − lr·(H − H_target)                          (auto entropy)
+///               every n D steps: snapshot D with E_k = mean ℓ(data), L_k = mean ℓ(P_φ)   (step 4)
+/// export:       retained snapshots, every `thinning`-th, averaged in probability   (step 5)
 /// ```
 /// Everything random draws from one seeded generator; ``saveCheckpoint(to:)`` and
 /// ``init(configuration:transitions:resumingFrom:provenance:)`` resume bit for bit.
@@ -164,7 +164,7 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
         optimizer.zeroGrad()
     }
 
-    /// Maximum-likelihood update of P_φ (§2.4 step 1).
+    /// Maximum-likelihood update of P_φ (step 1).
     func warmupUpdate() {
         let batch = sampleBatch(configuration.batchSize)
         let loss = generator.negativeLogLikelihood(Variable(batch.inputs), targets: batch.deltas)
@@ -186,7 +186,7 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
     /// Per-dimension entropy of a Gaussian, `log σ + ½ log(2πe)`.
     static func entropyPerDimension(meanLogStd: Float) -> Float { meanLogStd + 0.5 * logf(2 * Float.pi * expf(1)) }
 
-    /// One discriminator, generator and temperature update (§2.4 steps 2–3).
+    /// One discriminator, generator and temperature update (steps 2–3).
     func adversarialUpdate() {
         let batch = sampleBatch(configuration.batchSize)
         let inputs = Variable(batch.inputs)
@@ -235,7 +235,7 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
         if adversarialStep % configuration.snapshotInterval == 0 { takeSnapshot() }
     }
 
-    /// Snapshot of D with E_k (mean logit on data) and L_k (mean logit on generator samples) (§2.4 step 4).
+    /// Snapshot of D with E_k (mean logit on data) and L_k (mean logit on generator samples) (step 4).
     func takeSnapshot() {
         let batch = sampleBatch(configuration.calibrationRows)
         let inputs = Variable(batch.inputs)

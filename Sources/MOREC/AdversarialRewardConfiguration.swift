@@ -1,16 +1,16 @@
-/// Settings of ``AdversarialDynamicsRewardLearner`` (research/morec.md §2.3–2.4). The official
-/// trainer was never released, so these are this library's choices [OURS] except where a
-/// section is cited; defaults are sized for a 2-core machine (minutes on a 1M-row dataset).
+/// Settings of ``AdversarialDynamicsRewardLearner`` (<doc:RewardConsistentDynamics>). The official
+/// trainer was never released, so these are this library's choices except where a source is
+/// named; defaults are sized for a 2-core machine (minutes on a 1M-row dataset).
 /// Missing JSON keys keep their defaults, so a `--config` file may name only what it changes.
 public struct AdversarialRewardConfiguration: DefaultedSettings {
     /// Hidden widths of each discriminator (the official encoder is in→128→256 ReLU with an
-    /// unreleased head, §2.2; smaller here so that scoring 10 candidates stays cheap, §3.1).
+    /// unreleased head; smaller here so that scoring 10 candidates stays cheap).
     public var discriminatorHiddenSizes: [Int] = [64, 64]
     /// Hidden widths of the Gaussian generator (SiLU).
     public var generatorHiddenSizes: [Int] = [200, 200]
     /// Rows per update.
     public var batchSize: Int = 256
-    /// Maximum-likelihood warm-up updates of the generator (§2.4 step 1).
+    /// Maximum-likelihood warm-up updates of the generator (step 1 of the learner).
     public var warmupSteps: Int = 2_000
     /// Adversarial updates after the warm-up (one discriminator and one generator update each;
     /// 20,000 took 133 s on halfcheetah-medium-orl here and separated real from corrupted
@@ -18,11 +18,11 @@ public struct AdversarialRewardConfiguration: DefaultedSettings {
     public var adversarialSteps: Int = 20_000
     /// Discriminator Adam learning rate (official `discriminator_lr`, value unreleased).
     public var discriminatorLearningRate: Float = 3e-4
-    /// Generator Adam learning rate (official transition network: 1e-3, §2.3; used in the warm-up).
+    /// Generator Adam learning rate (official transition network: 1e-3; used in the warm-up).
     public var generatorLearningRate: Float = 1e-3
-    /// Generator learning rate in the adversarial phase (smaller for stability) [OURS].
+    /// Generator learning rate in the adversarial phase (smaller for stability; this library's choice).
     public var adversarialGeneratorLearningRate: Float = 1e-4
-    /// Initial entropy coefficient α (official `ent_coeff` init 0.001, §2.3).
+    /// Initial entropy coefficient α (official `ent_coeff` init 0.001).
     public var initialEntropyCoefficient: Float = 0.001
     /// Tune α towards ``targetEntropy`` (official `auto_ent_coeff_optim`).
     public var automaticEntropyTuning: Bool = true
@@ -32,7 +32,7 @@ public struct AdversarialRewardConfiguration: DefaultedSettings {
     /// warm-started generator's entropy on the data (the official 0.35 is on an unknown scale).
     public var targetEntropy: Float? = nil
     /// Weight of the data log-likelihood kept in the generator loss (official
-    /// `target_transition_loss_ratio` suggests such an anchor, §2.3) [OURS].
+    /// `target_transition_loss_ratio` suggests such an anchor; this library's choice).
     public var likelihoodWeight: Float = 0.1
     /// Adversarial updates between discriminator snapshots (`history_discriminator_interval`).
     public var snapshotInterval: Int = 200

@@ -1,7 +1,8 @@
 import Foundation
 import HDF5
 
-/// The dynamics reward as the official code ships it (research/morec.md §2.2): K discriminator
+/// The dynamics reward as the official code ships it (`polixir/morec`
+/// `models/discriminator_ensemble_loader.py`; <doc:RewardConsistentDynamics>): K discriminator
 /// snapshots taken during adversarial training, each with its calibration constants, averaged
 /// in probability.
 ///
@@ -165,7 +166,7 @@ public final class DynamicsRewardEnsemble: Module, DynamicsRewardFunction {
 }
 
 /// One discriminator snapshot: its parameters (keyed like an `MLP(members: 1)`) and the
-/// calibration constants measured when it was taken (research/morec.md §2.4 step 4).
+/// calibration constants measured when it was taken (<doc:RewardConsistentDynamics>).
 public struct DiscriminatorSnapshot: Sendable {
     /// Parameter values, `[1, in, out]` weights and `[1, 1, out]` biases.
     public var parameters: [String: Tensor]

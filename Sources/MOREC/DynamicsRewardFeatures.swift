@@ -1,6 +1,7 @@
 import Foundation
 
-/// The discriminator's input, built as the official reward models build it (research/morec.md §2.2):
+/// The discriminator's input, built as the official reward models build it (`polixir/morec`
+/// `models/DataLoader.py`, `models/discriminator_ensemble_loader.py`):
 ///
 /// ```
 /// s̃ = (s − min_s) / (max_s − min_s) · 1.6 − 0.8        per dimension, min/max over the data

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A dynamics reward r_D(s, a, s'): how consistent a transition is with the data's dynamics
-/// (research/morec.md §2.1). The transition filter (``RewardConsistentFilter``) needs only this.
+/// (Luo et al., ICLR 2024; <doc:RewardConsistentDynamics>). The transition filter (``RewardConsistentFilter``) needs only this.
 ///
 /// ```swift
 /// let r = reward.rewards(observations: s, actions: a, candidates: sNext)   // [C, B, obs] → [C, B]
@@ -24,7 +24,7 @@ public protocol DynamicsRewardFunction: AnyObject {
 }
 
 /// The per-snapshot calibration and the ensemble average of the official reward models
-/// (research/morec.md §2.2, `ensemble_strategy = prob_mean_clip`):
+/// (`polixir/morec` `models/discriminator_ensemble_loader.py`, `ensemble_strategy = prob_mean_clip`):
 ///
 /// ```
 /// ℓ̂_k = clamp(ℓ_k, L_k, E_k)                      (E_k ≤ L_k: torch's clamp returns E_k)

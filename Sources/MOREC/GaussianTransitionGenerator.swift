@@ -1,9 +1,9 @@
 /// The generator of adversarial reward learning: a Gaussian over normalized state changes,
-/// P_φ(d̃ | s̃, ã) = N(μ_φ, diag σ_φ²), d̃ = s̃' − s̃ (research/morec.md §2.4 step 1).
+/// P_φ(d̃ | s̃, ã) = N(μ_φ, diag σ_φ²), d̃ = s̃' − s̃ (<doc:RewardConsistentDynamics>, step 1 of the learner).
 ///
 /// ```
 /// [μ, l] = MLP_φ([s̃, ã])                     SiLU hidden layers
-/// log σ = lo + (hi − lo)·sigmoid(l)          bounded in [−8, 1] [OURS]
+/// log σ = lo + (hi − lo)·sigmoid(l)          bounded in [−8, 1] (our choice)
 /// d̃ = μ + σ·ε,  ε ~ N(0, I)                  (reparameterized, so the discriminator's gradient reaches φ)
 /// ```
 public final class GaussianTransitionGenerator: Module {

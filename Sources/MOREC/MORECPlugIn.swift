@@ -1,6 +1,7 @@
 import Foundation
 
-/// MOREC's settings in a run's configuration, `plugIns.morec` (research/morec.md §3.1, §4.1).
+/// MOREC's settings in a run's configuration, `plugIns.morec` (the official
+/// `EnsembleDynamics.step` and launch scripts; <doc:RewardConsistentDynamics>).
 /// Missing keys keep their defaults, so `--config` may override one field.
 ///
 /// ```json

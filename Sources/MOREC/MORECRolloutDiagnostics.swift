@@ -1,7 +1,7 @@
 import Foundation
 
-/// The analysis behind the paper's "joint distribution" plots (research/morec.md §6, official
-/// `plot_util.plot_rollout_figure`): during model rollouts, the dynamics reward of the chosen
+/// The analysis behind the paper's "joint distribution" plots (official
+/// `offlinerlkit/utils/plot_util.py` `plot_rollout_figure`): during model rollouts, the dynamics reward of the chosen
 /// transition against its true one-step error (MAE against the simulator's s' from the same
 /// (s, a), via ``DynamicsModels/TrueDynamics``), their correlation, and the filter's acceptance
 /// and termination rates per rollout step.

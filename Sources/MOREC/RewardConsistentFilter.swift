@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the filter picks one of the candidate transitions (research/morec.md §3.1).
+/// How the filter picks one of the candidate transitions (<doc:RewardConsistentDynamics>).
 public enum CandidateSelection: Codable, Sendable, Equatable {
     /// The candidate with the highest dynamics reward (official `select_elite`).
     case argmax
@@ -8,7 +8,8 @@ public enum CandidateSelection: Codable, Sendable, Equatable {
     case softmax(temperature: Float)
 }
 
-/// MOREC's transition filter (research/morec.md §3.1, official `EnsembleDynamics.step` with
+/// MOREC's transition filter (official `offlinerlkit/dynamics/ensemble_dynamics.py`
+/// `EnsembleDynamics.step` with
 /// `reward_use_type ∈ {select_elite, softmax_elite}`): every row gets candidate next states from
 /// the elite members, the dynamics reward scores them, one is kept, and a kept transition whose
 /// reward is under the threshold is stored as terminal (its rollout stops there).
@@ -20,7 +21,7 @@ public enum CandidateSelection: Codable, Sendable, Equatable {
 /// (s', r)  = cand[i*_b, b];  ρ_b = R[i*_b, b];  done = termination(s') ∨ ρ_b < threshold
 /// ```
 /// Low-reward rows are kept (terminal), not dropped, as the official code does (its `early_stop`
-/// mask is dead code, §3.1); ``dropBelowThreshold`` drops them instead, for ablations only. The
+/// mask is dead code); ``dropBelowThreshold`` drops them instead, for ablations only. The
 /// base algorithm's penalty is applied by the rollout after this filter, on the chosen row, with
 /// the members' statistics of the unfiltered prediction, as in the official code.
 ///
@@ -41,7 +42,7 @@ public final class RewardConsistentFilter: TransitionFilter {
     public var samplesPerElite: Int
     /// Argmax or softmax selection.
     public var selection: CandidateSelection
-    /// A kept transition with a reward under this is terminal (official 0.6 ⇔ p̄ < 0.4512, §2.2).
+    /// A kept transition with a reward under this is terminal (official 0.6 ⇔ p̄ < 0.4512).
     public var threshold: Float
     /// Candidates' next states and rewards are clipped to ±this (official 25 on D4RL, 1e6 on NeoRL).
     public var clipValue: Float

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `orl morec diagnose`: model rollouts with the filter from dataset states, every row checked
-/// against the true simulator (research/morec.md §6, the official `plot_rollout_figure`
+/// against the true simulator (the official `plot_rollout_figure`
 /// analysis): the correlation of the dynamics reward with log one-step MAE (expected negative),
 /// the chosen vs an unfiltered candidate's error, and per-step acceptance/termination rates.
 public enum RewardErrorDiagnosis {

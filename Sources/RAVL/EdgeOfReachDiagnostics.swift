@@ -1,7 +1,7 @@
 import Foundation
 
 /// Edge-of-reach measurements of a running offline agent (Sims et al. 2024, Fig. 3 and 5;
-/// research/ravl.md §3.4): the critics' values and ensemble spread at the next states of the
+/// <doc:ReachAwareValueLearning>): the critics' values and ensemble spread at the next states of the
 /// last rollout step, which are never expanded further, against those of earlier steps, and the
 /// values against the Q of a score-100 policy.
 ///
@@ -12,7 +12,7 @@ import Foundation
 /// ```
 /// q_mean = mean_b meanᵢ Qᵢ(s', a'),  q_min = mean_b minᵢ Qᵢ(s', a'),
 /// q_std  = mean_b stdᵢ Qᵢ(s', a'),   penalty = mean_b (meanᵢ − minᵢ) Qᵢ(s', a')   (RAVL's implicit penalty)
-/// approx Q* = (R_max / T) / (1 − γ)                        (ravl.md §3.4: 1213.5 for halfcheetah)
+/// approx Q* = (R_max / T) / (1 − γ)                        (1213.5 for halfcheetah: D4RL R_max 12135)
 /// ```
 /// The draws come from a generator seeded by the run's seed and step, never from the trainer's,
 /// so switching the diagnostics on changes no training result.

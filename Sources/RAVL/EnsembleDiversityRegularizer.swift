@@ -1,17 +1,17 @@
 /// EDAC's ensemble diversity term (An et al. 2021, eq. 5) as RAVL's official code computes it
-/// (research/ravl.md §1.3): the mean pairwise cosine similarity of the critics' action-gradients,
+/// (`anyasims/edge-of-reach` `agent_training/agent.py`; <doc:ReachAwareValueLearning>): the mean pairwise cosine similarity of the critics' action-gradients,
 /// added to the critic loss with weight η.
 ///
 /// ```
 /// gᵢ,b = ∂Qᵢ(s_b, a)/∂a |a = a_b                       (kept differentiable: double backward)
 /// uᵢ,b = gᵢ,b / (‖gᵢ,b‖₂ + 1e-10)
 /// L_div = 1/(N−1) · mean_b Σ_{i≠j} ⟨uᵢ,b, u_j,b⟩
-///       = 1/(N−1) · mean_b ( ‖Σᵢ uᵢ,b‖² − Σᵢ ‖uᵢ,b‖² )        (O(N·A), ravl.md §1.3)
+///       = 1/(N−1) · mean_b ( ‖Σᵢ uᵢ,b‖² − Σᵢ ‖uᵢ,b‖² )        (O(N·A))
 /// L_Q  = Σᵢ mean_b (Qᵢ − y)² + η · L_div
 /// ```
 /// Each member sees its own copy of the batch's actions (``PolicyLearning/CriticEnsemble/perMember(_:_:)``),
 /// so one backward pass gives every member's own ∇ₐQᵢ. The actions are the batch's (real and
-/// model rows alike), not the policy's (ravl.md §1.1, `agent.py:271`). With η = 0 the term is
+/// model rows alike), not the policy's (`agent.py:271`). With η = 0 the term is
 /// skipped entirely, as in the official code (`agent.py:268`), which leaves SAC-N unchanged.
 ///
 /// One deviation, at a single point: ‖g‖ is computed as √(Σg² + 1e-30) so that a member whose
@@ -22,7 +22,7 @@
 /// ### See Also
 /// - ``RAVLPlugIn``, ``RAVLSettings``
 public final class EnsembleDiversityRegularizer: CriticRegularizer {
-    /// The weight η of the term (ravl.md §1.6: 1.0).
+    /// The weight η of the term (official default 1.0).
     public let eta: Float
 
     /// A regularizer with weight `eta` (≥ 0).
@@ -41,7 +41,7 @@ public final class EnsembleDiversityRegularizer: CriticRegularizer {
     }
 
     /// L_div for `[B, obs]` observations and `[B, act]` actions, differentiable with respect to
-    /// the critics' parameters (ravl.md §1.3).
+    /// the critics' parameters (<doc:ReachAwareValueLearning>).
     /// - Precondition: the ensemble has at least two members.
     public static func diversity(critics: CriticEnsemble, observations: Tensor, actions: Tensor) -> Variable {
         let n = critics.members, b = observations.shape[0]

@@ -4,18 +4,18 @@
 ///
 /// ```
 /// N critics as one ensemble                                   (SACConfiguration.critics, N = 10)
-/// y   = r + γ(1 − d)(minᵢ Q̄ᵢ(s', a') − α log π(a'|s'))          (ravl.md §1.2; SACAgent)
-/// L_Q = Σᵢ mean_b (Qᵢ − y)² + η·L_div                           (§1.2–1.3; EnsembleDiversityRegularizer)
-/// L_π = mean_b (α log π(ã|s) − minᵢ Qᵢ(s, ã))                    (§1.4; SACAgent)
+/// y   = r + γ(1 − d)(minᵢ Q̄ᵢ(s', a') − α log π(a'|s'))          (official agent.py; SACAgent)
+/// L_Q = Σᵢ mean_b (Qᵢ − y)² + η·L_div                           (EnsembleDiversityRegularizer)
+/// L_π = mean_b (α log π(ã|s) − minᵢ Qᵢ(s, ã))                    (SACAgent)
 /// ```
 /// The minimum over all N critics in the target and in the actor objective is the shared
 /// ``PolicyLearning/SACAgent``'s; this plug-in adds the diversity term and the
 /// ``EdgeOfReachDiagnostics`` columns. With η = 0 it adds no loss term and draws no random
-/// number the trainer sees, so N = 2, η = 0 is plain SAC ("Base", ravl.md §1.2).
+/// number the trainer sees, so N = 2, η = 0 is plain SAC ("Base", <doc:ReachAwareValueLearning>).
 ///
 /// Deviations from the official code, all in the shared agent: its update order is OfflineRL-Kit's
-/// (critic → actor → α) rather than α → actor → critic (§1.1); networks use the library's
-/// U(±1/√fan_in) initialisation, not EDAC's (hidden biases 0.1, output layers U(±3e-3), §1.4).
+/// (critic → actor → α) rather than α → actor → critic; networks use the library's
+/// U(±1/√fan_in) initialisation, not EDAC's (hidden biases 0.1, output layers U(±3e-3)).
 ///
 /// ### See Also
 /// - ``RAVLRecipe``, ``RAVLPlugInFactory``, ``RAVLSettings``

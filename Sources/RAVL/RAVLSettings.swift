@@ -7,7 +7,7 @@
 /// "plugIns": { "ravl": { "eta": 1.0, "diagnostics": true, "diagnosticSamples": 2048 } }
 /// ```
 public struct RAVLSettings: DefaultedSettings {
-    /// The weight η of EDAC's diversity term (ravl.md §1.6: 1.0; 0 gives SAC-N / "Base").
+    /// The weight η of EDAC's diversity term (official default 1.0; 0 gives SAC-N / "Base").
     public var eta: Float = 1
     /// Log the edge-of-reach diagnostics (``EdgeOfReachDiagnostics``) at every evaluation.
     public var diagnostics: Bool = true

@@ -6,7 +6,7 @@ import LipschitzCritics
 struct AdversarialNoiseTests {
     static let scale = Tensor([0.5, 2, 1])
 
-    /// Σᵢ,b (Qᵢ(s + δᵢ,b, a) − Qᵢ(s, a))², the attack's objective (lipschitz.md §1.5).
+    /// Σᵢ,b (Qᵢ(s + δᵢ,b, a) − Qᵢ(s, a))², the attack's objective.
     static func objective(_ critics: CriticEnsemble, _ o: Tensor, _ a: Tensor, _ delta: Tensor) -> Float {
         let n = critics.members
         let clean = critics(Variable(o), Variable(a)).value

@@ -5,7 +5,7 @@ import LipschitzCritics
 @Suite("Gradient penalty")
 struct GradientPenaltyTests {
     /// A linear critic Q = x·w + b has ∇_x Q = w, so P = ψ(‖w‖), ∂P/∂w = ψ′(‖w‖)·w/‖w‖ and ∂P/∂b = 0
-    /// (lipschitz.md §3.3 with L = 1), one- and two-sided, above and below the target.
+    /// (the closed form of Sources/LipschitzCritics/LipschitzCritics.docc/LipschitzRegularization.md with L = 1), one- and two-sided, above and below the target.
     @Test(arguments: [(GradientPenaltySettings.Sides.one, Float(0.3)), (.one, 50), (.two, 0.3), (.two, 50)])
     func linearCriticMatchesTheClosedForm(sides: GradientPenaltySettings.Sides, target: Float) {
         let critics = Fixture.critics(members: 1, hidden: [], seed: 21)
@@ -26,8 +26,9 @@ struct GradientPenaltyTests {
         if sides == .one && target == 50 { #expect(p.scalar == 0) }
     }
 
-    /// For a two-hidden-layer ReLU critic ensemble, the input gradient equals the recursion of
-    /// §3.2 and the penalty's weight gradients (double backward) equal the closed form of §3.3
+    /// For a two-hidden-layer ReLU critic ensemble, the input gradient equals the recursion and
+    /// the penalty's weight gradients (double backward) equal the closed form of
+    /// Sources/LipschitzCritics/LipschitzCritics.docc/LipschitzRegularization.md
     /// (φ″ = 0 for ReLU, so every bias gradient is 0).
     @Test func reluCriticMatchesTheClosedFormsOfSection3() {
         let critics = Fixture.critics(members: 2, hidden: [6, 5], seed: 22)
@@ -47,13 +48,13 @@ struct GradientPenaltyTests {
             let z1 = x.matmul(w[0]) + bias[0], h1 = z1.relu()
             let z2 = h1.matmul(w[1]) + bias[1]
             let m1 = z1.map { $0 > 0 ? 1 : 0 }, m2 = z2.map { $0 > 0 ? 1 : 0 }
-            // §3.2: Δ₂ = (1 w₃ᵀ) ⊙ φ′(Z₂), Δ₁ = (Δ₂ W₂ᵀ) ⊙ φ′(Z₁), G = Δ₁ W₁ᵀ.
+            // Input gradient: Δ₂ = (1 w₃ᵀ) ⊙ φ′(Z₂), Δ₁ = (Δ₂ W₂ᵀ) ⊙ φ′(Z₁), G = Δ₁ W₁ᵀ.
             let delta2 = Tensor.ones([7, 1]).matmul(w[2], transposeOther: true) * m2
             let delta1 = delta2.matmul(w[1], transposeOther: true) * m1
             let g = delta1.matmul(w[0], transposeOther: true)                    // [B, d0]
             let autodiffG = Tensor.concatenate([member(gs.value), member(ga!.value)], axis: 1)
             #expect(isClose(autodiffG, g, rtol: 1e-4, atol: 1e-6))
-            // §3.3: Ḡ = ψ′(n) G / (n B); dW₁ = Ḡᵀ Δ₁; Δ̄₁ = Ḡ W₁; Ā₁ = Δ̄₁ ⊙ φ′(Z₁);
+            // Double backward: Ḡ = ψ′(n) G / (n B); dW₁ = Ḡᵀ Δ₁; Δ̄₁ = Ḡ W₁; Ā₁ = Δ̄₁ ⊙ φ′(Z₁);
             // dW₂ = Ā₁ᵀ Δ₂; Δ̄₂ = Ā₁ W₂; dw₃ = (1ᵀ(Δ̄₂ ⊙ φ′(Z₂)))ᵀ; every db = 0.
             let n = g.square().sum(axis: 1, keepDims: true).sqrt()
             let gBar = g * (2 * (n - k)) / (n * b)

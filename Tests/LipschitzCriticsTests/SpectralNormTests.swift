@@ -5,7 +5,7 @@ import LipschitzCritics
 
 @Suite("Spectral normalization of ensemble critics")
 struct SpectralNormTests {
-    /// Power iteration (lipschitz.md §3.1) converges to Armadillo's largest singular value, per
+    /// Power iteration converges to Armadillo's largest singular value, per
     /// member, and the normalised weight then has spectral norm c.
     @Test func powerIterationConvergesToTheLargestSingularValue() throws {
         var rng = RandomGenerator(seed: 3)
@@ -24,7 +24,7 @@ struct SpectralNormTests {
     }
 
     /// Gradients through c·W/σ(W) (σ differentiable, u and v fixed) match central finite
-    /// differences and the closed form (c/σ)(Ḡ − ⟨Ḡ, W/σ⟩ v̂ûᵀ) of lipschitz.md §3.1.
+    /// differences and the closed form (c/σ)(Ḡ − ⟨Ḡ, W/σ⟩ v̂ûᵀ) (u, v held constant).
     @Test func gradientsThroughTheNormalizedLayerMatchFiniteDifferences() {
         var rng = RandomGenerator(seed: 4)
         let linear = EnsembleLinear(members: 2, 4, 3, rng: &rng)
@@ -38,7 +38,7 @@ struct SpectralNormTests {
         let numeric = Fixture.finiteDifference(of: { loss().scalar }, leaf: linear.weight)
         #expect(Fixture.worstError(analytic.scalars, numeric) <= 1)
 
-        // Closed form per member: Ḡ = xᵀ·weights, then the projection of §3.1.
+        // Closed form per member: Ḡ = xᵀ·weights, then the projection above.
         let gBar = x.value.matmul(weights, transposeSelf: true)                     // [2, 4, 3]
         let sigmas = sn.sigmas
         let uHat = sn.u.value, vHat = sn.v.value

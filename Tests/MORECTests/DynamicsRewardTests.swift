@@ -5,7 +5,7 @@ import MOREC
 
 @Suite("Dynamics reward: range, calibration, files")
 struct DynamicsRewardTests {
-    /// r = −log(1 − mean sigmoid(ℓ̃)) with ℓ̃ ∈ [−1, 1] lies in [0.3133, 1.3133] (research/morec.md §2.2),
+    /// r = −log(1 − mean sigmoid(ℓ̃)) with ℓ̃ ∈ [−1, 1] lies in [0.3133, 1.3133] (the official loader),
     /// whatever the logits and constants, and reaches both ends.
     @Test func rewardLiesInItsTheoreticalRange() throws {
         #expect(abs(DynamicsRewardCalibration.minimumReward - 0.31326) < 1e-4)

@@ -6,7 +6,7 @@ import OfflineTestSupport
 
 @Suite("MOREC plug-in and recipes", .serialized)
 struct MORECPlugInTests {
-    /// The per-task settings of the official launchers land in the configuration.
+    /// The per-task settings of the official launch scripts (Sources/MOREC/MOREC.docc/RewardConsistentDynamics.md) land in the configuration.
     @Test func recipesCarryThePerTaskSettings() throws {
         let mopo = try MORECRecipe.mopo.configuration(dataset: "hopper-medium-orl", preset: .short)
         #expect(mopo.algorithm == "morec-mopo" && Set(mopo.plugIns.keys) == ["mopo", "morec"])

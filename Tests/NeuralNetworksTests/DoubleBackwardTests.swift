@@ -3,7 +3,8 @@ import Testing
 import NeuralNetworks
 
 /// Second order: gradients of input-gradients, checked by finite differences of first-order
-/// gradients and against the closed forms of lipschitz.md §3 and ravl.md §1.3.
+/// gradients and against the closed forms in the LipschitzCritics and RAVL articles
+/// (Sources/LipschitzCritics/LipschitzCritics.docc/LipschitzRegularization.md, Sources/RAVL/RAVL.docc/ReachAwareValueLearning.md).
 @Suite("Double backward")
 struct DoubleBackwardTests {
     let check = GradientCheck()
@@ -66,7 +67,7 @@ struct DoubleBackwardTests {
         }
     }
 
-    @Test("gradient penalty ‖∇ₓf‖² matches the closed form for a one-hidden-layer tanh network (lipschitz.md §3.3)")
+    @Test("gradient penalty ‖∇ₓf‖² matches the closed form for a one-hidden-layer tanh network")
     func gradientPenaltyClosedForm() {
         // f(x) = tanh(x·W + b)·w;  G = ∇ₓf = (w ⊙ (1 − t²))·Wᵀ per row;  P = Σ ‖G‖².
         // ∂P/∂w_j = Σ_rows 2 (1 − t_j²) (G · W[:, j]).
@@ -90,7 +91,7 @@ struct DoubleBackwardTests {
 
     func net(_ modules: Module...) -> [Variable] { modules.flatMap { $0.parameters() } }
 
-    @Test("EDAC/RAVL diversity term: the ravl.md §1.3 test vector")
+    @Test("EDAC/RAVL diversity term: the reference test vector")
     func ravlVector() {
         let n = 3, sDim = 2, aDim = 2, h = 5, batch = 2
         var rng = RandomGenerator(seed: 0)

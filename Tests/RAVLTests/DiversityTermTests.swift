@@ -24,9 +24,9 @@ private func autodiffGradients(_ critics: CriticEnsemble, _ states: Tensor, _ ac
             stride(from: 1, to: grads.count, by: 2).map { grads[$0].value })
 }
 
-@Suite("EDAC diversity term (ravl.md §1.3)")
+@Suite("EDAC diversity term")
 struct DiversityTermTests {
-    /// The §1.3 test vector: Q, ∇ₐQ, L_div, and the listed parameter gradients (zero for biases
+    /// The reference test vector (Sources/RAVL/RAVL.docc/ReachAwareValueLearning.md): Q, ∇ₐQ, L_div, and the listed parameter gradients (zero for biases
     /// and state rows), each from the library in Float32.
     @Test func matchesTheTestVector() {
         let (reference, states, actions) = ReferenceCritics.testVector()

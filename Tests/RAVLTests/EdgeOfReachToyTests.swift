@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import RAVL
 
-@Suite("Edge-of-reach toy (our stand-in, ravl.md §3.3)")
+@Suite("Edge-of-reach toy (our stand-in)")
 struct EdgeOfReachToyTests {
     let task = EdgeOfReachToy()
 

@@ -2,9 +2,9 @@ import Testing
 import TestSupport
 import RAVL
 
-@Suite("Minimum-over-ensemble target (ravl.md §1.2)")
+@Suite("Minimum-over-ensemble target")
 struct EnsembleTargetTests {
-    /// y = r + γ(1 − d)(minᵢ Q̄ᵢ(s', a') − α log π(a'|s')) with the §1.3 ensemble as target critics.
+    /// y = r + γ(1 − d)(minᵢ Q̄ᵢ(s', a') − α log π(a'|s')) with the reference-vector ensemble as target critics.
     /// The action rows of the first layer are zeroed, so Q̄ᵢ(s', a') = Q̄ᵢ(s', 0) whatever a' the
     /// policy samples; the minimum is computed by hand from the Double reference.
     @Test func minimumTargetMatchesHandComputation() {

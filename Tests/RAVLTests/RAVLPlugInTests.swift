@@ -85,7 +85,7 @@ struct RAVLPlugInTests {
         }
     }
 
-    /// `--algo ravl`: the official code's defaults (`train_ravl_agent.py`) under both presets.
+    /// `--algo ravl`: the official defaults (`anyasims/edge-of-reach` `train_ravl_agent.py`) under both presets.
     @Test func recipeCarriesThePapersDefaults() throws {
         let recipe = RAVLRecipe()
         let short = try recipe.configuration(dataset: "halfcheetah-medium-orl", preset: .short)
@@ -117,7 +117,7 @@ struct RAVLPlugInTests {
         }
     }
 
-    /// The Q of a score-100 policy, `R_max/1000 · (1 − γ^1000)/(1 − γ)`: 1213.5 for halfcheetah, 323.4 for hopper.
+    /// The Q of a score-100 policy ((R_max/1000)/(1 − γ), D4RL reference returns): 1213.5 for halfcheetah, 323.4 for hopper.
     @Test func approximateOptimalQMatchesTheNote() {
         let cheetah = EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: 12135.0, episodeSteps: 1000, discount: 0.99)
         let hopper = EdgeOfReachDiagnostics.approximateOptimalQ(referenceMaxReturn: 3234.3, episodeSteps: 1000, discount: 0.99)

@@ -3,7 +3,7 @@ import RAVL
 
 /// A ReLU critic ensemble written out in Double, independent of the library's autodiff: the
 /// forward pass, the action-gradients, EDAC's diversity term, its closed-form parameter gradient
-/// (research/ravl.md §1.3) and central finite differences.
+/// (Sources/RAVL/RAVL.docc/ReachAwareValueLearning.md) and central finite differences.
 struct ReferenceCritics {
     /// `weights[l][n]` is member n's layer l as `[in][out]` (x@W + b); `biases[l][n]` is `[out]`.
     var weights: [[[[Double]]]]
@@ -13,7 +13,7 @@ struct ReferenceCritics {
     var members: Int { weights[0].count }
     var layerCount: Int { weights.count }
 
-    /// The §1.3 test vector: N = 3, S = 2, A = 2, H = 5, two hidden layers.
+    /// The reference test vector: N = 3, S = 2, A = 2, H = 5, two hidden layers.
     static func testVector() -> (critics: ReferenceCritics, states: [[Double]], actions: [[Double]]) {
         let sizes = [4, 5, 5, 1]
         var w = [[[[Double]]]](), b = [[[Double]]]()
@@ -99,7 +99,7 @@ struct ReferenceCritics {
         return total / Double(states.count) / Double(n - 1)
     }
 
-    /// ∂L_div/∂W_l for every layer, by the closed form of ravl.md §1.3 (masks held constant).
+    /// ∂L_div/∂W_l for every layer, by the closed form (masks held constant).
     func closedFormWeightGradients(states: [[Double]], actions: [[Double]]) -> [[[[Double]]]] {
         let n = members, bCount = states.count, eps = 1e-10
         var grads = weights.map { $0.map { $0.map { $0.map { _ in 0.0 } } } }

@@ -1,5 +1,5 @@
 /// A small task with a hidden factor, this library's stand-in for the paper's refrigerator
-/// example (research/morec.md §6 [OURS]; **not the paper's task**, whose equations were not read).
+/// example (**not the paper's task**, whose equations were not available; <doc:RewardConsistentDynamics>).
 ///
 /// ```
 /// state s = [T, z]       T: temperature, z ∈ {0, 1}: which room the unit stands in, fixed per episode,

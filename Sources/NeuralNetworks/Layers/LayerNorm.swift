@@ -4,7 +4,7 @@
 /// μ = mean(x),  σ² = mean((x − μ)²),  y = (x − μ) / √(σ² + ε) · γ + β
 /// ```
 /// Built from differentiable operations, so it supports double backward. Note that it breaks the
-/// Lipschitz bound of a spectrally normalised network (lipschitz.md §3.1).
+/// Lipschitz bound of a spectrally normalised network (Miyato et al. 2018).
 public final class LayerNorm: Module, Layer {
     /// γ, `[features]`, initialised to ones.
     public let scale: Variable

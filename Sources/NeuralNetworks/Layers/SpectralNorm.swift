@@ -9,7 +9,7 @@
 /// ```
 /// The vectors u, v persist between calls. Power iteration underestimates σ early on, so
 /// ``warmUp(iterations:)`` runs extra iterations at creation and after loading parameters
-/// (lipschitz.md §3.1). In evaluation mode (`isTraining = false`) no iteration runs.
+/// (power iteration underestimates σ early). In evaluation mode (`isTraining = false`) no iteration runs.
 public final class SpectralNorm: Module, Layer {
     /// The wrapped layer; its `weight` is the unnormalised W.
     public let layer: Linear

@@ -1,5 +1,5 @@
 /// Which layers of every critic are spectrally normalised, and how (Miyato et al. 2018; Zheng et
-/// al. 2023 normalise every layer of the value network).
+/// al. 2023 normalise every layer of the value network; the LipschitzCritics module's LipschitzRegularization article).
 ///
 /// Stored in ``SACConfiguration/criticSpectralNorm`` because it changes the critic's structure
 /// (the checkpoint gains the power-iteration vectors u, v of each normalised layer), so an agent
@@ -17,11 +17,12 @@ public struct CriticSpectralNormalization: DefaultedSettings {
     /// `hiddenSizes.count`), or `nil` for every layer (Zheng et al.'s choice).
     public var layers: [Int]?
     /// The scale c > 0 each normalised layer's spectral norm is set to (1 in Miyato et al.; above
-    /// 1 loosens the bound so MuJoCo-scale Q-values stay representable, lipschitz.md §1.4).
+    /// 1 loosens the bound so MuJoCo-scale Q-values stay representable).
     public var scale: Float
-    /// Power iterations per training forward pass (PyTorch's default 1, lipschitz.md §3.1).
+    /// Power iterations per training forward pass (PyTorch's default 1).
     public var powerIterations: Int
-    /// Power iterations when the critic is created (10–20 recommended, lipschitz.md §3.1).
+    /// Power iterations when the critic is created (10–20 recommended: power iteration
+    /// underestimates σ early).
     public var warmUpIterations: Int
 
     /// Every layer normalised to spectral norm 1.

@@ -1,8 +1,8 @@
 import Foundation
 
 /// A two-dimensional task with closed-form reachable sets, for studying the edge-of-reach problem
-/// (research/ravl.md §3.3). **Our stand-in, not the paper's environment**, whose exact
-/// specification was not available (ravl.md §3.2).
+/// (<doc:ReachAwareValueLearning>). **Our stand-in, not the paper's environment**, whose exact
+/// specification was not available.
 ///
 /// ```
 /// s ∈ ℝ²,  a ∈ [−1, 1]²,  s' = s + 0.1·a                     (deterministic)
@@ -21,14 +21,14 @@ import Foundation
 public struct EdgeOfReachToy: Codable, Sendable, Equatable {
     /// What is rewarded.
     public enum Reward: String, Codable, Sendable, CaseIterable {
-        /// `exp(−‖s' − g‖² / width)`: reach the goal and stay (ravl.md §3.3).
+        /// `exp(−‖s' − g‖² / width)`: reach the goal and stay.
         case goal
         /// `(x' − x) / 0.1 = clip(a_x)`: progress to the right, as locomotion rewards forward
         /// velocity (our variant); V* = 1/(1 − γ) everywhere (always move right at full speed).
         case progress
     }
 
-    /// What is rewarded (§3.3: the goal).
+    /// What is rewarded (default: the goal).
     public var rewardKind: Reward = .goal
     /// Largest move per axis per step.
     public var stepSize: Float = 0.1
@@ -42,10 +42,10 @@ public struct EdgeOfReachToy: Codable, Sendable, Equatable {
     public var episodeSteps: Int = 30
     /// Discount γ.
     public var discount: Float = 0.99
-    /// Rollouts start uniformly in `[−w, w]²` (0: every rollout starts at the origin, as in §3.3).
+    /// Rollouts start uniformly in `[−w, w]²` (0: every rollout starts at the origin, the default).
     public var startHalfWidth: Float = 0
 
-    /// The stand-in of ravl.md §3.3.
+    /// The stand-in task: goal (0.5, 0), k = 10, H = 30.
     public init() {}
 
     /// r(s') for one next state.

@@ -1,4 +1,4 @@
-/// "Base-OraclePatch" (Sims et al. 2024, Fig. 4c; research/ravl.md §3.2) on the toy: the critic's
+/// "Base-OraclePatch" (Sims et al. 2024, Fig. 4c) on the toy: the critic's
 /// Bellman target at an edge-of-reach next state is replaced by the oracle value there, so the
 /// states that no rollout expands further stop bootstrapping from untrained values.
 ///
