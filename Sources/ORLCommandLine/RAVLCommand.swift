@@ -13,7 +13,7 @@ extension ORL {
 }
 
 extension ORL.RAVLCommand {
-    /// `orl ravl toy`: the edge-of-reach toy (our stand-in task, research/ravl.md §3.3).
+    /// `orl ravl toy`: the edge-of-reach toy (our stand-in for the paper's edge-of-reach illustration, Sims et al., NeurIPS 2024, §3; see Experiments/ravl-toy).
     struct Toy: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The edge-of-reach toy: Base (N = 2, η = 0), Base with oracle patch, and RAVL on a 2-D task with closed-form reachable sets.",
@@ -40,7 +40,7 @@ extension ORL.RAVLCommand {
         @Option(help: "Reward width: r = exp(−‖s' − g‖² / width) (smaller is sparser).")
         var rewardWidth = EdgeOfReachToy().rewardWidth
 
-        @Option(help: "Reward: goal (reach (0.5, 0), ravl.md §3.3) or progress (move right, like locomotion).")
+        @Option(help: "Reward: goal (reach (0.5, 0)) or progress (move right, like locomotion).")
         var reward = EdgeOfReachToy.Reward.goal.rawValue
 
         @Option(help: "Rollouts per epoch.")

@@ -40,7 +40,8 @@ extension ORL {
         @Option(help: "A dynamics.h5 to reuse instead of fitting (written there after a fit when absent).")
         var dynamicsCache: String?
 
-        @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), or interpolate:λ (blend, λ = 1 is true).")
+        @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), or interpolate:λ (blend, λ = 1 is true).",
+                transform: parseDynamicsSource)
         var dynamics: DynamicsSource?
 
         @Option(help: "Rollout horizon h (overrides the per-task value).")
@@ -72,6 +73,10 @@ extension ORL {
 
         @Option(help: "Add a one-sided gradient penalty (target 1, on interpolates) with this weight to the critic loss (any algorithm).")
         var criticGradientPenalty: Float?
+
+        static func parseDynamicsSource(_ text: String) throws -> DynamicsSource {
+            do { return try DynamicsSource(parsing: text) } catch { throw ValidationError(error.reason) }
+        }
 
         /// Creates the command (the argument parser's requirement).
         public init() {}

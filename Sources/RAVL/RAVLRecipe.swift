@@ -1,5 +1,6 @@
-/// RAVL's per-task settings (N, η, h, real ratio; research/ravl.md §2.5). The paper's appendix
-/// table could not be read (ravl.md §2.5, [UNVERIFIED]); the only per-task row the official code
+/// RAVL's per-task settings (N, η, h, real ratio; Sims et al., "The Edge-of-Reach Problem in
+/// Offline Model-Based Reinforcement Learning", NeurIPS 2024, appendix). The paper's appendix
+/// table was not available to this project; the only per-task row the official code
 /// gives is its README's halfcheetah-medium (N = 10, h = 5, r = 0.05, η = 1), which equals the
 /// defaults of `train_ravl_agent.py` (§1.6). Every task therefore gets those values until the table
 /// is found; the table is kept as data so that rows can be added without touching code.
@@ -21,7 +22,7 @@ public struct RAVLTaskSettings: Codable, Sendable, Equatable {
         self.realRatio = realRatio
     }
 
-    /// `train_ravl_agent.py`'s defaults (ravl.md §1.6).
+    /// `train_ravl_agent.py`'s defaults (`anyasims/edge-of-reach`).
     public static let defaults = RAVLTaskSettings(critics: 10, eta: 1, rolloutHorizon: 5, realRatio: 0.05)
 
     /// Known rows by task key (`halfcheetah-medium`); the official README's one example.
@@ -43,7 +44,7 @@ public struct RAVLTaskSettings: Codable, Sendable, Equatable {
 
 /// `orl train --algo ravl`: MBPO-style offline SAC with no dynamics penalty, N = 10 critics and
 /// EDAC's diversity term (``RAVLPlugIn``), with the official code's agent settings
-/// (research/ravl.md §1.6):
+/// (`anyasims/edge-of-reach` `train_ravl_agent.py`; the RAVL module's ReachAwareValueLearning article):
 ///
 /// | setting | value |
 /// | --- | --- |

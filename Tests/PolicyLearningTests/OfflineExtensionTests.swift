@@ -56,7 +56,7 @@ struct OfflineExtensionTests {
         #expect(String(decoding: try JSONEncoder().encode(config), as: UTF8.self).contains(#""dynamicsSource":"interpolate:0.5""#))
     }
 
-    /// s'_λ = (1 − λ)s'_model + λ s'_true and the same for r (ravl.md §3.1, Fig. 1); termination
+    /// s'_λ = (1 − λ)s'_model + λ s'_true and the same for r (Sims et al. 2024, Fig. 1); termination
     /// reads the blended state.
     @Test func interpolatedDynamicsBlendsLinearly() {
         let learned = StubModel()                 // s' = s + a, r = 10

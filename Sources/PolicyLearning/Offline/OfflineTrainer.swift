@@ -395,7 +395,7 @@ public struct OfflineEvaluation: Codable, Sendable, Equatable {
     /// D4RL's normalized score of the mean return, `100·(R − R_random)/(R_expert − R_random)`.
     public var normalizedScore: Double?
     /// The returns' standard deviation on the same scale, `100·σ_R/(R_expert − R_random)` (without
-    /// the offset Kit's logged std wrongly subtracts, infrastructure.md §3.5).
+    /// the offset Kit's logged std subtracts: `mb_policy_trainer.py` normalizes the std like a return).
     public var normalizedScoreStd: Double?
 
     /// Scores `result` with `entry`'s reference returns when given.

@@ -195,6 +195,12 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
     /// The output directory already holds a run.
     case outputExists(directory: String)
 
+    /// What went wrong, without the "invalid offline training configuration" prefix of a bad setting.
+    public var reason: String {
+        if case let .invalidConfiguration(message) = self { return message }
+        return description
+    }
+
     public var description: String {
         switch self {
         case let .invalidConfiguration(message): return "invalid offline training configuration: \(message)"

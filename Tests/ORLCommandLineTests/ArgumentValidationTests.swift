@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Testing
+import ORLCommandLine
+
+@Suite("orl: argument parsing and validation messages")
+struct ArgumentValidationTests {
+    /// The message `orl` prints for `arguments`, or `nil` when they parse and validate.
+    static func message(_ arguments: [String]) -> String? {
+        do {
+            _ = try ORL.parseAsRoot(arguments)
+            return nil
+        } catch {
+            return ORL.message(for: error)
+        }
+    }
+
+    static let algorithms = "mopo, mobile, mbpo, lipschitz-mopo, ravl, morec-mopo, morec-mobile"
+
+    /// Bad argument lists and the exact first line of what `orl` prints for each.
+    static let badArguments: [([String], String)] = [
+        (["train"], "Missing expected argument '--algo <algo>'"),
+        (["train", "--algo", "cql", "--dataset", "hopper-medium-v2"], "unknown algorithm 'cql'; known algorithms: \(algorithms)."),
+        (["train", "--algo", "mopo", "--dataset", "hoper-medium-v2"],
+         "unknown dataset 'hoper-medium-v2'; closest known names: hopper-medium-v2, hopper-medium-orl, ant-medium-v2"),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--preset", "long"],
+         "The value 'long' is invalid for '--preset <preset>'. Please provide one of 'paper' and 'short'."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--steps", "0"], "--steps must be positive, got 0."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--horizon", "0"], "--horizon must be positive, got 0."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--evaluation-interval", "0"], "--evaluation-interval must be positive, got 0."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--real-ratio", "2"], "--real-ratio must be in [0, 1], got 2.0."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty=-1"], "--penalty must be finite and ≥ 0, got -1.0."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty", "nan"], "--penalty must be finite and ≥ 0, got nan."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--dynamics", "maybe"],
+         "The value 'maybe' is invalid for '--dynamics <dynamics>': unknown dynamics source 'maybe'; use learned, true or interpolate:λ with λ in [0, 1]"),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--config", "/nonexistent.json"], "--config /nonexistent.json does not exist."),
+        (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--critic-gradient-penalty", "0"],
+         "--critic-gradient-penalty must be positive, got 0.0."),
+        (["sac", "--env", "cartpole", "--out", "x"], "unknown task 'cartpole'; known tasks: halfcheetah, hopper, walker2d, pointmass."),
+        (["morec", "learn-reward", "--dataset", "hopper-medium-v2", "--adversarial-steps", "0"], "--adversarial-steps must be positive, got 0."),
+        (["evaluate", "--checkpoint", "/nonexistent.h5"], "--checkpoint /nonexistent.h5 does not exist."),
+        (["frobnicate"], "Unexpected argument 'frobnicate'"),
+    ]
+
+    @Test(arguments: badArguments)
+    func badArgumentsGiveTheirMessage(arguments: [String], expected: String) {
+        let message = Self.message(arguments)
+        #expect(message?.split(separator: "\n").first.map(String.init) == expected, "orl \(arguments.joined(separator: " "))")
+    }
+
+    @Test func goodArgumentsParse() {
+        #expect(Self.message(["train", "--algo", "MOBILE", "--dataset", "hopper-medium-v2", "--preset", "short", "--dynamics", "interpolate:0.5"]) == nil)
+        #expect(Self.message(["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty", "0"]) == nil)
+    }
+}
