@@ -12,6 +12,17 @@ extension ORL {
     }
 }
 
+/// How the network benchmarks use the cores, and their output.
+struct ComputeBenchOptions: ParsableArguments {
+    @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
+    var blasThreading = false
+
+    @OptionGroup var output: BenchOutputOptions
+
+    /// Whether products are split across cores (the library's default).
+    var parallel: Bool { !blasThreading }
+}
+
 /// Output options shared by every benchmark.
 struct BenchOutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object per line instead of a table.")
@@ -21,7 +32,7 @@ struct BenchOutputOptions: ParsableArguments {
     var rounds = 9
 
     func validate() throws {
-        guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds).") }
+        try requirePositive(rounds, "--rounds")
     }
 
     func print(_ results: [BenchmarkResult]) {

@@ -18,13 +18,12 @@ extension ORL {
                 """)
 
         @Option(help: "Task: hopper, halfcheetah or walker2d (its medium policy must be in --policies, else random data).")
-        var env: String = "hopper"
+        var env: TaskName = .hopper
 
-        @Option(help: "Random seed (dataset, model, MOPO).")
-        var seed: UInt64 = 0
+        @OptionGroup var seedOption: SeedOption
 
-        @Option(help: "Working directory (dataset, dynamics fit, run).", transform: { URL(fileURLWithPath: $0) })
-        var out = URL(fileURLWithPath: "runs/demo")
+        @Option(help: "Working directory (dataset, dynamics fit, run).")
+        var out = "runs/demo"
 
         @Option(help: "Transitions in the generated dataset.")
         var transitions: Int = 50_000
@@ -41,13 +40,14 @@ extension ORL {
         func validate() throws {
             guard transitions >= 2_000 else { throw ValidationError("--transitions must be at least 2000, got \(transitions).") }
             guard steps >= 1_000 else { throw ValidationError("--steps must be at least 1000, got \(steps).") }
-            guard dynamicsSeconds > 0 else { throw ValidationError("--dynamics-seconds must be positive.") }
-            guard ["hopper", "halfcheetah", "walker2d"].contains(env) else {
-                throw ValidationError("--env must be hopper, halfcheetah or walker2d, got '\(env)'.")
+            try requirePositive(dynamicsSeconds, "--dynamics-seconds")
+            guard TaskName.mujoco.contains(env) else {
+                throw ValidationError("--env must be hopper, halfcheetah or walker2d, got '\(env.rawValue)'.")
             }
         }
 
         func run() throws {
+            let env = self.env.rawValue, seed = seedOption.seed ?? 0, out = URL(fileURLWithPath: self.out)
             let started = Date()
             print("swift-offline-rl \(OfflineRLVersion.string)")
             print("OpenBLAS kernels: \(BLASRuntime.coreName) (AVX-512 available: \(BLASRuntime.cpuSupportsAVX512)), threads: \(BLASRuntime.threads)")

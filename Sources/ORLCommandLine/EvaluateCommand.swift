@@ -14,14 +14,13 @@ extension ORL {
         @Option(help: "Deterministic episodes.")
         var episodes: Int = 10
 
-        @Option(help: "Reset seed of the first episode.")
-        var seed: UInt64 = 0
+        @OptionGroup var seedOption: SeedOption
 
         func validate() throws {
             guard FileManager.default.fileExists(atPath: checkpoint) else {
                 throw ValidationError("--checkpoint \(checkpoint) does not exist.")
             }
-            guard episodes > 0 else { throw ValidationError("--episodes must be positive, got \(episodes).") }
+            try requirePositive(episodes, "--episodes")
         }
 
         func run() throws {
@@ -31,7 +30,7 @@ extension ORL {
             let result = evaluate(policy: { observation in
                 var unused = RandomGenerator(seed: 0)
                 return agent.act(observation, deterministic: true, rng: &unused)
-            }, environment: &environment, episodes: episodes, seed: seed)
+            }, environment: &environment, episodes: episodes, seed: seedOption.seed ?? 0)
             let entry = try description.scoreDataset.map { try DatasetRegistry.standard().entry(named: $0) }
             let scored = OfflineEvaluation(step: description.step, result: result, entry: entry)
             print("\(configuration.algorithm) agent from \(checkpoint) (step \(description.step), task \(description.environment))")

@@ -42,7 +42,7 @@ extension ORL.MOREC {
 
         func validate() throws {
             if let warmupSteps, warmupSteps < 0 { throw ValidationError("--warmup-steps must be ≥ 0, got \(warmupSteps).") }
-            if let adversarialSteps, adversarialSteps <= 0 { throw ValidationError("--adversarial-steps must be positive, got \(adversarialSteps).") }
+            try requirePositive(adversarialSteps, "--adversarial-steps")
         }
 
         /// The settings: defaults, then --config, then the options.

@@ -17,21 +17,18 @@ extension ORL.Bench {
         @Option(help: "Updates per timed round.")
         var updates = 10
 
-        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
-        var blasThreading = false
-
-        @OptionGroup var output: BenchOutputOptions
+        @OptionGroup var compute: ComputeBenchOptions
 
         func validate() throws {
             guard critics >= 2 else { throw ValidationError("--critics must be at least 2, got \(critics).") }
             guard eta >= 0 else { throw ValidationError("--eta must be non-negative, got \(eta).") }
-            guard updates > 0 else { throw ValidationError("--updates must be positive, got \(updates).") }
+            try requirePositive(updates, "--updates")
         }
 
         func run() throws {
-            var benchmark = SACUpdateBenchmark(critics: critics, eta: eta, rounds: output.rounds, updatesPerRound: updates)
-            benchmark.parallel = !blasThreading
-            output.print(benchmark.run())
+            var benchmark = SACUpdateBenchmark(critics: critics, eta: eta, rounds: compute.output.rounds, updatesPerRound: updates)
+            benchmark.parallel = compute.parallel
+            compute.output.print(benchmark.run())
         }
     }
 
@@ -44,19 +41,16 @@ extension ORL.Bench {
         @Option(help: "Updates per timed round.")
         var updates = 3
 
-        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
-        var blasThreading = false
-
-        @OptionGroup var output: BenchOutputOptions
+        @OptionGroup var compute: ComputeBenchOptions
 
         func validate() throws {
-            guard updates > 0 else { throw ValidationError("--updates must be positive, got \(updates).") }
+            try requirePositive(updates, "--updates")
         }
 
         func run() throws {
-            var benchmark = MOBILEUpdateBenchmark(rounds: output.rounds, updatesPerRound: updates)
-            benchmark.parallel = !blasThreading
-            output.print(benchmark.run())
+            var benchmark = MOBILEUpdateBenchmark(rounds: compute.output.rounds, updatesPerRound: updates)
+            benchmark.parallel = compute.parallel
+            compute.output.print(benchmark.run())
         }
     }
 
@@ -69,19 +63,16 @@ extension ORL.Bench {
         @Option(help: "Steps per timed round.")
         var steps = 20
 
-        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
-        var blasThreading = false
-
-        @OptionGroup var output: BenchOutputOptions
+        @OptionGroup var compute: ComputeBenchOptions
 
         func validate() throws {
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps).") }
+            try requirePositive(steps, "--steps")
         }
 
         func run() throws {
-            var benchmark = DynamicsStepBenchmark(rounds: output.rounds, stepsPerRound: steps)
-            benchmark.parallel = !blasThreading
-            output.print(benchmark.run())
+            var benchmark = DynamicsStepBenchmark(rounds: compute.output.rounds, stepsPerRound: steps)
+            benchmark.parallel = compute.parallel
+            compute.output.print(benchmark.run())
         }
     }
 }

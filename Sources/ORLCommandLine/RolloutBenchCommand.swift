@@ -20,32 +20,29 @@ extension ORL.Bench {
         @Flag(help: "Skip the all-member MOPO rollout.")
         var noMopo = false
 
-        @Flag(help: "Use OpenBLAS's own threads instead of splitting products across cores with single-threaded BLAS.")
-        var blasThreading = false
-
         @Option(help: "Also time a filtered rollout and its ratio to the unfiltered one: morec (MOREC's reward-consistent filter).")
         var filter: String?
 
-        @OptionGroup var output: BenchOutputOptions
+        @OptionGroup var compute: ComputeBenchOptions
 
         func validate() throws {
-            guard startStates > 0 else { throw ValidationError("--start-states must be positive, got \(startStates).") }
-            guard horizon > 0 else { throw ValidationError("--horizon must be positive, got \(horizon).") }
-            guard chunkSize > 0 else { throw ValidationError("--chunk-size must be positive, got \(chunkSize).") }
+            try requirePositive(startStates, "--start-states")
+            try requirePositive(horizon, "--horizon")
+            try requirePositive(chunkSize, "--chunk-size")
             if let filter, filter != "morec" { throw ValidationError("--filter: unknown filter '\(filter)'; known: morec.") }
         }
 
         func run() throws {
             if filter == "morec" {
-                var benchmark = MORECRolloutBenchmark(rounds: output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
+                var benchmark = MORECRolloutBenchmark(rounds: compute.output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
                 benchmark.includeMOPO = !noMopo
-                output.print(benchmark.run())
+                compute.output.print(benchmark.run())
                 return
             }
-            var benchmark = RolloutBenchmark(rounds: output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
-            benchmark.parallel = !blasThreading
+            var benchmark = RolloutBenchmark(rounds: compute.output.rounds, startStates: startStates, horizon: horizon, chunkSize: chunkSize)
+            benchmark.parallel = compute.parallel
             benchmark.includeMOPO = !noMopo
-            output.print(benchmark.run())
+            compute.output.print(benchmark.run())
         }
     }
 }

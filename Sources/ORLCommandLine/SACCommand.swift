@@ -8,21 +8,14 @@ extension ORL {
         static let configuration = CommandConfiguration(
             abstract: "Train SAC online in an environment (behaviour policies for the generated datasets).")
 
-        @Option(help: "Task: \(environmentNames.joined(separator: ", ")).")
-        var env: String = "halfcheetah"
+        @Option(help: "Task.")
+        var env: TaskName = .halfcheetah
 
         @Option(help: "Environment steps in total.")
         var steps: Int = 1_000_000
 
-        @Option(help: "Random seed.")
-        var seed: UInt64 = 0
-
-        @Option(help: "Output directory (logs, checkpoint.h5, final.h5, snapshots/).",
-                transform: { URL(fileURLWithPath: $0) })
-        var out: URL
-
-        @Flag(help: "Continue the run in --out from its last checkpoint.")
-        var resume = false
+        @OptionGroup var seedOption: SeedOption
+        @OptionGroup var runDirectory: RunDirectoryOptions
 
         @Flag(help: "Save the actor at every evaluation (to pick medium policies later).")
         var snapshots = false
@@ -34,26 +27,22 @@ extension ORL {
         var evaluationEpisodes: Int = 5
 
         func validate() throws {
-            guard environmentNames.contains(env.lowercased()) else {
-                throw ValidationError("unknown task '\(env)'; known tasks: \(environmentNames.joined(separator: ", ")).")
-            }
-            guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps).") }
+            guard runDirectory.out != nil else { throw ValidationError("--out is required: the run directory (logs, checkpoint.h5, final.h5, snapshots/).") }
+            try requirePositive(steps, "--steps")
         }
 
         func run() throws {
             var config = OnlineTrainingConfiguration()
-            config.environment = env.lowercased()
+            config.environment = env.rawValue
             config.totalSteps = steps
-            config.seed = seed
+            config.seed = seedOption.seed ?? 0
             config.saveSnapshots = snapshots
             config.evaluationInterval = evaluationInterval
             config.evaluationEpisodes = evaluationEpisodes
             config.replayCapacity = max(steps, 1)
-            let trainer = try OnlineTrainer(configuration: config, directory: out, resume: resume)
+            let trainer = try OnlineTrainer(configuration: config, directory: runDirectory.directory(default: ""), resume: runDirectory.resume)
             if trainer.step > 0 { print("resuming at step \(trainer.step)") }
-            try trainer.run { line in
-                FileHandle.standardError.write(Data((line.text + "\n").utf8))
-            }
+            try trainer.run { printError($0.text) }
             if let last = trainer.evaluations.last {
                 print("final evaluation at step \(last.step): return \(String(format: "%.1f", last.result.mean)) ± \(String(format: "%.1f", last.result.standardDeviation))")
             }

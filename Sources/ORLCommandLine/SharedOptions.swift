@@ -57,9 +57,24 @@ struct ConfigFileOption: ParsableArguments {
 
 extension BudgetPreset: ExpressibleByArgument {}
 
+/// A task of the Environments module (`--env`).
+enum TaskName: String, CaseIterable, ExpressibleByArgument {
+    case halfcheetah, hopper, walker2d, pointmass
+
+    /// The MuJoCo locomotion tasks (the generated datasets' tasks).
+    static let mujoco: [TaskName] = [.halfcheetah, .hopper, .walker2d]
+
+    init?(argument: String) { self.init(rawValue: argument.lowercased()) }
+}
+
 extension DynamicsSource: ExpressibleByArgument {
     public init?(argument: String) { try? self.init(parsing: argument) }
     public static var defaultCompletionKind: CompletionKind { .list(["learned", "true", "interpolate:0.5"]) }
+}
+
+/// Refuses a value of `option` that is not positive (`nil`: not given, accepted).
+func requirePositive<T: Comparable & Numeric>(_ value: T?, _ option: String) throws {
+    if let value, !(value > 0) { throw ValidationError("\(option) must be positive, got \(value).") }
 }
 
 /// Writes one line to standard error.

@@ -83,17 +83,14 @@ extension ORL {
 
         public func validate() throws {
             do { _ = try AlgorithmRegistry.standard.recipe(named: algo) } catch { throw ValidationError("\(error).") }
-            func positive<T: Comparable & Numeric>(_ value: T?, _ name: String) throws {
-                if let value, !(value > 0) { throw ValidationError("\(name) must be positive, got \(value).") }
-            }
-            try positive(steps, "--steps")
-            try positive(horizon, "--horizon")
-            try positive(rolloutBatchSize, "--rollout-batch-size")
-            try positive(evaluationInterval, "--evaluation-interval")
-            try positive(evaluationEpisodes, "--evaluation-episodes")
-            try positive(criticSpectralNormScale, "--critic-spectral-norm-scale")
-            try positive(criticAdversarialNoise, "--critic-adversarial-noise")
-            try positive(criticGradientPenalty, "--critic-gradient-penalty")
+            try requirePositive(steps, "--steps")
+            try requirePositive(horizon, "--horizon")
+            try requirePositive(rolloutBatchSize, "--rollout-batch-size")
+            try requirePositive(evaluationInterval, "--evaluation-interval")
+            try requirePositive(evaluationEpisodes, "--evaluation-episodes")
+            try requirePositive(criticSpectralNormScale, "--critic-spectral-norm-scale")
+            try requirePositive(criticAdversarialNoise, "--critic-adversarial-noise")
+            try requirePositive(criticGradientPenalty, "--critic-gradient-penalty")
             if let realRatio, !(0...1).contains(realRatio) { throw ValidationError("--real-ratio must be in [0, 1], got \(realRatio).") }
             if let penalty, !(penalty.isFinite && penalty >= 0) { throw ValidationError("--penalty must be finite and ≥ 0, got \(penalty).") }
         }
