@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MOREC", targets: ["MOREC"]),
         .library(name: "RAVL", targets: ["RAVL"]),
         .library(name: "LipschitzCritics", targets: ["LipschitzCritics"]),
+        .library(name: "ExperimentRunner", targets: ["ExperimentRunner"]),
         .executable(name: "orl", targets: ["orl"]),
     ],
     dependencies: [
@@ -54,6 +55,8 @@ let package = Package(
         .target(name: "MOREC", dependencies: ["PolicyLearning"]),
         .target(name: "RAVL", dependencies: ["PolicyLearning"]),
         .target(name: "LipschitzCritics", dependencies: ["PolicyLearning"]),
+        // Run lists, the local queue and the archive of finished runs' records (`orl reproduce`).
+        .target(name: "ExperimentRunner", dependencies: ["PolicyLearning"]),
         .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
                                                   "DynamicsModels", "PolicyLearning", "MOREC", "RAVL", "LipschitzCritics"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
@@ -62,7 +65,7 @@ let package = Package(
         .target(
             name: "ORLCommandLine",
             dependencies: [
-                "OfflineRL", "Benchmarks",
+                "OfflineRL", "ExperimentRunner", "Benchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -80,6 +83,7 @@ let package = Package(
         .testTarget(name: "MORECTests", dependencies: ["TestSupport", "OfflineTestSupport", "MOREC"]),
         .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "OfflineTestSupport", "RAVL"]),
         .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
+        .testTarget(name: "ExperimentRunnerTests", dependencies: ["TestSupport", "ExperimentRunner"]),
         .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),
     ],
     cxxLanguageStandard: .cxx17

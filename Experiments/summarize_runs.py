@@ -4,9 +4,12 @@
     python3 Experiments/summarize_runs.py [--only NAME,NAME] [ROOT ...]
 
 Runs live in Experiments/runs/DATASET/NAME-seedS (every experiment's run list writes there, so
-one run serves every table that needs it); finished runs archived by archive_runs.py live in the
-same layout under Experiments/run-records (committed). Both roots are read by default; a run present
-in both counts once.
+one run serves every table that needs it); finished runs' records, archived by `orl reproduce`
+(after each run it finishes, or `orl reproduce NAME --archive-only`), live in the same layout under
+Experiments/run-records (committed). Both roots are read by default; a run present in both counts
+once. A run is finished when its record carries `finished.json`: the marker `orl reproduce` writes
+by its one definition of a finished run (ExperimentRunner's `RunStatus`), so this script never
+judges a run itself.
 
 A run's score is the mean normalized score of its last 3 evaluations (each 10 deterministic
 episodes), read from progress.csv; runs are grouped by algorithm name, dynamics source and
@@ -57,7 +60,8 @@ def record_of(run, records="Experiments/run-records"):
 
 
 def finished(run):
-    return os.path.exists(os.path.join(run, "final.h5")) or os.path.exists(os.path.join(run, "finished.json"))
+    """Whether `run` is an archived record of a finished run (the marker `orl reproduce` writes)."""
+    return os.path.exists(os.path.join(run, "finished.json"))
 
 
 def run_directories(roots):

@@ -88,7 +88,7 @@ def fit_cell(runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", nargs="+", default=["Experiments/runs", "Experiments/run-records"],
-                        help="run stores: the live one and the committed archive (Experiments/archive_runs.py)")
+                        help="run stores: the live one and the committed archive (archived by `orl reproduce`)")
     args = parser.parse_args()
     sys.path.insert(0, os.path.dirname(HERE))
     import summarize_runs as store

@@ -4,7 +4,7 @@
     python3 Experiments/mopo-mobile/summarize.py [ROOT ...]     (default Experiments/runs Experiments/run-records)
 
 Reads every finished mopo-seedS / mobile-seedS run (learned dynamics) of the two datasets from the
-run store and the committed archive (Experiments/archive_runs.py), and writes beside this script:
+run store and the committed archive (written by `orl reproduce`), and writes beside this script:
 results.md (final normalized score = mean of the last 3 evaluations, mean ± std over seeds, the
 per-seed values, the behaviour data's score, wall time) and, when matplotlib is importable,
 curves.png (normalized score against SAC updates, one line per seed).

@@ -85,3 +85,41 @@ struct TrainPrecedenceTests {
         return path
     }
 }
+
+@Suite("The committed run lists and configuration files")
+struct RunListCompatibilityTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every `orl train` line of every `Experiments/*/runs.txt` parses and builds its configuration
+    /// (its `--config` file included), so a settings change cannot silently break a table's list.
+    @Test func everyTrainLineBuildsItsConfiguration() throws {
+        let experiments = Self.root.appendingPathComponent("Experiments")
+        let folders = try FileManager.default.contentsOfDirectory(atPath: experiments.path).sorted()
+        var checked = 0
+        for folder in folders {
+            let list = experiments.appendingPathComponent(folder).appendingPathComponent("runs.txt").path
+            guard FileManager.default.fileExists(atPath: list) else { continue }
+            let text = try String(contentsOfFile: list, encoding: .utf8)
+            for line in text.split(separator: "\n") where line.hasPrefix("orl ") {
+                var words = line.split(separator: " ").dropFirst().map(String.init)
+                words = words.map { $0.hasPrefix("Experiments/") && $0.hasSuffix(".json") ? Self.root.appendingPathComponent($0).path : $0 }
+                let parsed = try ORL.parseAsRoot(words)
+                if let train = parsed as? ORL.Train {
+                    _ = try train.makeConfiguration()
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked >= 40)
+    }
+
+    /// The Lipschitz demo's override files build configurations.
+    @Test func lipschitzDemoConfigsApply() throws {
+        for name in ["demo-on", "demo-off"] {
+            let path = Self.root.appendingPathComponent("Experiments/lipschitz/configs/\(name).json").path
+            let c = try ORL.Train.parse(["--algo", "lipschitz-mopo", "--dataset", "halfcheetah-medium-orl", "--config", path]).makeConfiguration()
+            #expect(c.dynamics.maxEpochs == 5)
+            #expect((c.sac.criticSpectralNorm == nil) == (name == "demo-off"))
+        }
+    }
+}

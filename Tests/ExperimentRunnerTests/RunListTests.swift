@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import PolicyLearning
+import ExperimentRunner
 
 @Suite("Run lists (orl reproduce)")
 struct RunListTests {
@@ -37,23 +38,29 @@ struct RunListTests {
     func states() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        #expect(RunList.state(of: directory) == .new)
+        #expect(RunStatus(of: directory, records: nil) == .new)
         for file in ["dynamics-fit.h5", "checkpoint.h5"] {
             _ = FileManager.default.createFile(atPath: "\(directory)/\(file)", contents: Data())
-            #expect(RunList.state(of: directory) == .resumable)
+            #expect(RunStatus(of: directory, records: nil) == .resumable)
         }
         _ = FileManager.default.createFile(atPath: "\(directory)/final.h5", contents: Data())
-        #expect(RunList.state(of: directory) == .finished)
+        #expect(RunStatus(of: directory, records: nil) == .finished)
+        let reward = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: reward) }
+        _ = FileManager.default.createFile(atPath: "\(reward)/learner.h5", contents: Data())
+        #expect(RunStatus(of: reward, records: nil) == .resumable)
+        _ = FileManager.default.createFile(atPath: "\(reward)/reward.h5", contents: Data())
+        #expect(RunStatus(of: reward, records: nil) == .finished)       // a MOREC reward run
 
         // A run gone from this machine but archived in the committed records is not redone.
         let records = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: records) }
         let gone = "/nonexistent/runs/hopper-medium-orl/mopo-seed1"
-        #expect(RunList.state(of: gone, records: records) == .new)
+        #expect(RunStatus(of: gone, records: records) == .new)
         try FileManager.default.createDirectory(atPath: "\(records)/hopper-medium-orl/mopo-seed1", withIntermediateDirectories: true)
         _ = FileManager.default.createFile(atPath: "\(records)/hopper-medium-orl/mopo-seed1/finished.json", contents: Data("{}".utf8))
-        #expect(RunList.state(of: gone, records: records) == .finished)
-        #expect(RunList.state(of: "/nonexistent/runs/hopper-medium-orl/mopo-seed2", records: records) == .new)
+        #expect(RunStatus(of: gone, records: records) == .finished)
+        #expect(RunStatus(of: "/nonexistent/runs/hopper-medium-orl/mopo-seed2", records: records) == .new)
     }
 
     @Test("a run lock excludes a second holder until it is released")
