@@ -64,6 +64,8 @@ public struct DynamicsRewardRun {
     public func run(resume: Bool, stopAfter: Int? = nil, report: @escaping (String) -> Void) throws -> Outcome {
         try configuration.validate()
         let fm = FileManager.default
+        let ownership = try RunDirectoryLock(directory)
+        defer { withExtendedLifetime(ownership) {} }
         if (fm.fileExists(atPath: learnerPath) || fm.fileExists(atPath: rewardPath)) && !resume {
             throw MORECError.invalidSettings("\(directory.path) already holds a reward run; pass --resume to continue it or choose another --out")
         }

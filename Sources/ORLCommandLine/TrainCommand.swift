@@ -78,6 +78,9 @@ extension ORL {
             do { return try DynamicsSource(parsing: text) } catch { throw ValidationError(error.reason) }
         }
 
+        /// The exit status of a `--resume` on a finished run: nothing was done.
+        public static let nothingToDo: Int32 = 3
+
         /// Creates the command (the argument parser's requirement).
         public init() {}
 
@@ -159,6 +162,10 @@ extension ORL {
             print("run directory: \(directory.path)")
             let trainer = try OfflineTrainer(configuration: c, directory: directory, resume: runDirectory.resume, dynamicsCache: dynamicsCache,
                                              registry: registry, report: printError)
+            if trainer.isFinished {
+                print("the run in \(directory.path) is finished at step \(trainer.step); nothing to do")
+                throw ExitCode(Self.nothingToDo)
+            }
             if trainer.step > 0 { print("resuming at step \(trainer.step)") }
             try trainer.run { progress in printError(progress.text) }
             if let last = trainer.evaluations.last {

@@ -138,8 +138,7 @@ struct PlugInTests {
         let full = try trainer("full", resume: false)
         #expect(full.agent.criticRegularizers.count == 2)
         try full.run()
-        let killed = try trainer("killed", resume: false)
-        try killed.run(stopAfter: 250)
+        try trainer("killed", resume: false).run(stopAfter: 250)      // gone, as after a kill
         let resumed = try trainer("killed", resume: true)
         #expect(resumed.step == 200)
         try resumed.run()

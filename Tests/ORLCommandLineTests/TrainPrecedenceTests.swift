@@ -72,6 +72,13 @@ struct TrainPrecedenceTests {
         try extended.run()
         let rows = try TrainingLog.readRows(directory: URL(fileURLWithPath: out))
         #expect(rows.map { $0["step"] } == [50, 100])
+        // Resuming a finished run does nothing and says so with its own exit status.
+        do {
+            try extended.run()
+            Issue.record("a finished run was resumed without a word")
+        } catch {
+            #expect(ORL.exitCode(for: error).rawValue == ORL.Train.nothingToDo)
+        }
     }
 
     /// A `--config` file with tiny networks, so the run takes a second.

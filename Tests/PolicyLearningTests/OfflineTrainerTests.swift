@@ -24,12 +24,14 @@ struct OfflineTrainerTests {
         #expect(FileManager.default.fileExists(atPath: full.finalAgentPath))
 
         let killedDirectory = dir.url.appendingPathComponent("killed")
-        let killed = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
-        try killed.run(stopAfter: 300)
+        do {   // a run stopped at 300 updates and gone (its lock released with it), as after a kill
+            let killed = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
+            try killed.run(stopAfter: 300)
+        }
         #expect(throws: OfflineTrainingError.self) {
             _ = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
         }
-        let resumed = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: true)
+        var resumed: OfflineTrainer! = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: true)
         #expect(resumed.step == 200)
         #expect(resumed.dynamicsFit == nil)     // the run's dynamics.h5 is reused, not refitted
         try resumed.run()
@@ -67,6 +69,7 @@ struct OfflineTrainerTests {
         #expect(description.step == 600)
 
         // A different configuration cannot resume the run; a cached fit is loaded, not refitted.
+        resumed = nil                                           // the run is over: its directory is free
         var other = config
         other.setPlugInSettings("mopo", MOPOConfiguration(penaltyCoefficient: 3))
         let mismatch = #expect(throws: OfflineTrainingError.self) {

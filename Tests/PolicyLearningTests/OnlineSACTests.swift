@@ -59,9 +59,7 @@ struct OnlineSACTests {
 
         // "Killed" at step 310, mid-episode: what is left on disk is the step-200 checkpoint.
         let killedDirectory = dir.url.appendingPathComponent("killed")
-        let killed = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 310),
-                                       directory: killedDirectory, resume: false)
-        try killed.run()
+        try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 310), directory: killedDirectory, resume: false).run()
         #expect(throws: TrainingError.self) {
             _ = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps), directory: killedDirectory, resume: false)
         }
@@ -101,7 +99,7 @@ struct OnlineSACTests {
         try long.run()
         let extendedDirectory = dir.url.appendingPathComponent("extended")
         try OnlineTrainer(configuration: configuration(400), directory: extendedDirectory, resume: false).run()
-        let extended = try OnlineTrainer(configuration: configuration(600), directory: extendedDirectory, resume: true)
+        var extended: OnlineTrainer! = try OnlineTrainer(configuration: configuration(600), directory: extendedDirectory, resume: true)
         #expect(extended.step == 400 && extended.buffer.capacity == 600 && extended.buffer.count == 400)
         try extended.run()
         #expect(extended.agent.actor.parameterValues() == long.agent.actor.parameterValues())
@@ -110,6 +108,7 @@ struct OnlineSACTests {
         let a = extended.buffer.orderedTransitions(), b = long.buffer.orderedTransitions()
         #expect(a.observations == b.observations && a.rewards == b.rewards && a.terminals == b.terminals)
 
+        extended = nil                                    // the run is over: its directory is free
         var smaller = configuration(800)
         smaller.replayCapacity = 300      // a buffer is never shrunk
         #expect(throws: TrainingError.self) { _ = try OnlineTrainer(configuration: smaller, directory: extendedDirectory, resume: true) }

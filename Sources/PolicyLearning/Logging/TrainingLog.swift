@@ -9,7 +9,9 @@ public final class TrainingLog {
     private var columns: [String]?
 
     /// Opens (or creates) the logs in `directory`, keeping only rows with `step ≤ keepThroughStep`
-    /// when given (a resumed run), or starting empty otherwise.
+    /// when given (a resumed run), or starting empty otherwise. The kept rows are written to new
+    /// files that replace the old ones atomically, so a kill at any moment leaves either the old
+    /// logs or the new ones, never none.
     public init(directory: URL, keepThroughStep: Int?) throws {
         self.directory = directory
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -22,25 +24,37 @@ public final class TrainingLog {
                 kept.append(row)
             }
         }
-        try? FileManager.default.removeItem(at: jsonl)
-        try? FileManager.default.removeItem(at: directory.appendingPathComponent("progress.csv"))
-        for row in kept { try append(row) }
+        var lines = Data(), csv = Data()
+        for row in kept {
+            let (jsonLine, csvLines) = try render(row)
+            lines.append(jsonLine)
+            csv.append(csvLines)
+        }
+        try AtomicFile.write(lines, to: jsonl.path)
+        try AtomicFile.write(csv, to: directory.appendingPathComponent("progress.csv").path)
     }
 
-    /// Appends one row (keys become columns; missing values are empty in the CSV).
-    public func append(_ row: [String: Double]) throws {
+    /// The JSON line of `row` and its CSV line (after the header, when this is the first row).
+    private func render(_ row: [String: Double]) throws -> (json: Data, csv: Data) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         var line = try encoder.encode(row)
         line.append(UInt8(ascii: "\n"))
-        try appendData(line, to: directory.appendingPathComponent("progress.jsonl"))
-        let csv = directory.appendingPathComponent("progress.csv")
+        var csv = Data()
         if columns == nil {
             columns = ["step"] + row.keys.filter { $0 != "step" }.sorted()
-            try appendData(Data((columns!.joined(separator: ",") + "\n").utf8), to: csv)
+            csv.append(Data((columns!.joined(separator: ",") + "\n").utf8))
         }
         let cells = columns!.map { key in row[key].map { Self.format($0) } ?? "" }
-        try appendData(Data((cells.joined(separator: ",") + "\n").utf8), to: csv)
+        csv.append(Data((cells.joined(separator: ",") + "\n").utf8))
+        return (line, csv)
+    }
+
+    /// Appends one row (keys become columns; missing values are empty in the CSV).
+    public func append(_ row: [String: Double]) throws {
+        let (line, csv) = try render(row)
+        try appendData(line, to: directory.appendingPathComponent("progress.jsonl"))
+        try appendData(csv, to: directory.appendingPathComponent("progress.csv"))
     }
 
     /// The rows currently in `progress.jsonl`.

@@ -75,6 +75,8 @@ public final class OfflineTrainer {
 
     var rng: RandomGenerator
     var wallSecondsBefore = 0.0
+    /// The run directory's lock, held for the trainer's life.
+    private let ownership: RunDirectoryLock
     /// Which plug-in set each single-valued hook, so a second one is refused.
     private var hookOwners: [String: String] = [:]
     private let sampler: MixedSampler
@@ -120,11 +122,32 @@ public final class OfflineTrainer {
         self.configuration = configuration
         self.directory = directory
         let fm = FileManager.default
+        // One owner per run directory, from the first second; then the run's configuration is
+        // recorded (or, on resume, compared with the recorded one) before any work.
+        ownership = try RunDirectoryLock(directory)
         let checkpointFile = directory.appendingPathComponent("checkpoint.h5").path
         let dynamicsFile = directory.appendingPathComponent("dynamics.h5").path
         let dynamicsFitFile = directory.appendingPathComponent(Self.dynamicsFitFileName).path
-        let hasRun = [checkpointFile, dynamicsFile, dynamicsFitFile].contains { fm.fileExists(atPath: $0) }
+        let configFile = directory.appendingPathComponent("config.json").path
+        let hasRun = [configFile, checkpointFile, dynamicsFile, dynamicsFitFile].contains { fm.fileExists(atPath: $0) }
         if hasRun && !resume { throw OfflineTrainingError.outputExists(directory: directory.path) }
+        if resume, let saved = fm.contents(atPath: configFile) {
+            let tree: JSONValue
+            do { tree = try JSONDecoder().decode(JSONValue.self, from: saved) } catch {
+                throw OfflineTrainingError.checkpointMismatch(file: configFile, reason: "unreadable (\(error))")
+            }
+            let changed = Self.changedSettings(saved: tree, current: configuration)
+            guard changed.isEmpty else {
+                throw OfflineTrainingError.checkpointMismatch(
+                    file: configFile, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
+                        + "only the total step count may change")
+            }
+        }
+        try AtomicFile.write(try Self.prettyJSON(configuration.settingsTree), to: configFile)
+        if !hasRun {
+            try AtomicFile.write(try Self.prettyJSON(RunMetadata.current(seed: configuration.seed)),
+                                 to: directory.appendingPathComponent("metadata.json").path)
+        }
 
         // Dataset and task.
         let resolved = try ResolvedDataset(configuration.dataset, environment: configuration.environment)
@@ -239,12 +262,17 @@ public final class OfflineTrainer {
 
         let resuming = resume && fm.fileExists(atPath: checkpointFile)
         if resuming { try restore() }
-        log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
-        if !resuming {
-            try AtomicFile.write(try Self.prettyJSON(configuration.settingsTree), to: directory.appendingPathComponent("config.json").path)
-            try AtomicFile.write(try Self.prettyJSON(RunMetadata.current(seed: configuration.seed)),
-                                 to: directory.appendingPathComponent("metadata.json").path)
+        if step > configuration.totalSteps {
+            throw OfflineTrainingError.invalidConfiguration(
+                "the run in \(directory.path) is at step \(step), beyond totalSteps \(configuration.totalSteps); a run can be extended, not shortened")
         }
+        log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
+    }
+
+    /// Whether the run has reached ``OfflineTrainingConfiguration/totalSteps`` and written its
+    /// final agent: a resume has nothing to do.
+    public var isFinished: Bool {
+        step == configuration.totalSteps && FileManager.default.fileExists(atPath: finalAgentPath)
     }
 
     /// Trains until ``OfflineTrainingConfiguration/totalSteps`` (or until `stopAfter` updates,

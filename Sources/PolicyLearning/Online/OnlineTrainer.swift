@@ -39,6 +39,8 @@ public final class OnlineTrainer {
     private var environment: any Environment
     private var evaluationEnvironment: any Environment
     private var log: TrainingLog?   // opened once the resume point is known
+    /// The run directory's lock, held for the trainer's life.
+    private var ownership: RunDirectoryLock?
     var nextCheckpoint: Int
     private var pendingMetrics: [String: (sum: Double, count: Int)] = [:]
 
@@ -67,9 +69,9 @@ public final class OnlineTrainer {
         nextCheckpoint = configuration.checkpointInterval
 
         let fm = FileManager.default
+        ownership = try RunDirectoryLock(directory)
         let hasCheckpoint = fm.fileExists(atPath: directory.appendingPathComponent("checkpoint.h5").path)
         if hasCheckpoint && !resume { throw TrainingError.outputExists(directory: directory.path) }
-        try fm.createDirectory(at: directory, withIntermediateDirectories: true)
         if resume && hasCheckpoint { try restore() }
         log = try TrainingLog(directory: directory, keepThroughStep: resume && hasCheckpoint ? step : nil)
         if !(resume && hasCheckpoint) {

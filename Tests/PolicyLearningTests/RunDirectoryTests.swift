@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TestSupport
+import OfflineTestSupport
+import PolicyLearning
+
+@Suite("A run directory: one owner, the configuration recorded before any work, atomic logs", .serialized)
+struct RunDirectoryTests {
+    /// A second trainer on a directory another one owns is refused, naming the holder's PID;
+    /// once the first is gone the lock is free again, and stale temporaries are removed.
+    @Test func oneOwnerPerRunDirectory() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
+        let run = dir.url.appendingPathComponent("run")
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        do {
+            let first = try OfflineTrainer(configuration: config, directory: run, resume: false)
+            #expect(throws: RunDirectoryError.busy(directory: run.path, holder: getpid())) {
+                _ = try OfflineTrainer(configuration: config, directory: run, resume: true)
+            }
+            try first.run(stopAfter: 50)
+        }
+        let stale = run.appendingPathComponent("checkpoint.h5.tmp-99999999").path
+        _ = FileManager.default.createFile(atPath: stale, contents: Data("torn".utf8))
+        let second = try OfflineTrainer(configuration: config, directory: run, resume: true)
+        #expect(!FileManager.default.fileExists(atPath: stale))
+        try second.run()
+        #expect(second.isFinished)
+    }
+
+    /// The configuration is written before the dynamics fit, so a resume with another dataset
+    /// seed or setting is refused even when no checkpoint exists yet.
+    @Test func resumeBeforeTheFirstCheckpointComparesTheConfiguration() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
+        let run = dir.url.appendingPathComponent("run")
+        var config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        _ = try OfflineTrainer(configuration: config, directory: run, resume: false)   // fitted, no checkpoint yet
+        #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.h5").path))
+        config.seed += 1
+        do {
+            _ = try OfflineTrainer(configuration: config, directory: run, resume: true)
+            Issue.record("a resume with another seed was accepted")
+        } catch let error as OfflineTrainingError {
+            #expect("\(error)".contains("changed: seed"))
+        }
+        config.seed -= 1
+        config.totalSteps = 200                                            // may change
+        do {
+            let resumed = try OfflineTrainer(configuration: config, directory: run, resume: true)
+            #expect(resumed.step == 0 && resumed.dynamicsFit == nil)
+            try resumed.run()
+        }
+        // A run cannot be shortened below the step it reached.
+        config.totalSteps = 100
+        #expect(throws: OfflineTrainingError.self) { _ = try OfflineTrainer(configuration: config, directory: run, resume: true) }
+    }
+
+    /// Reopening a log keeps the rows up to the resume point and never leaves it missing.
+    @Test func logsAreRewrittenAtomically() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let log = try TrainingLog(directory: dir.url, keepThroughStep: nil)
+        for step in [100.0, 200, 300] { try log.append(["step": step, "return_mean": step / 10]) }
+        let reopened = try TrainingLog(directory: dir.url, keepThroughStep: 200)
+        #expect(try reopened.rows().map { $0["step"] } == [100, 200])
+        let csv = try String(contentsOf: dir.url.appendingPathComponent("progress.csv"), encoding: .utf8)
+        #expect(csv == "step,return_mean\n100,10\n200,20\n")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+}
