@@ -9,7 +9,7 @@ import PolicyLearning
 public struct RunArchive {
     /// The files a record keeps, when the run has them.
     public static let keptFiles = ["config.json", "metadata.json", "progress.csv", "progress.jsonl", "dynamics.json",
-                                   "dynamics-progress.csv", "rollout-steps.jsonl", "summary.json"]
+                                   "dynamics-progress.csv", "rollout-steps.jsonl", "summary.json", "timing.json"]
 
     /// Where records go.
     public var records: String

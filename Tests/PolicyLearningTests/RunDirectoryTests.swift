@@ -74,3 +74,26 @@ struct RunDirectoryTests {
         #expect(leftovers.isEmpty)
     }
 }
+
+@Suite("Reproducible run files")
+struct ReproducibleFilesTests {
+    /// Two identical runs write byte-identical models, checkpoints, agents and configuration, so a
+    /// reproduction can be checked with a checksum.
+    @Test func identicalRunsWriteIdenticalFiles() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 200)
+        for name in ["a", "b"] {
+            try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent(name), resume: false).run()
+        }
+        for file in ["config.json", "dynamics.h5", "dynamics.json", "checkpoint.h5", "final.h5"] {
+            let a = try Data(contentsOf: dir.url.appendingPathComponent("a/\(file)"))
+            let b = try Data(contentsOf: dir.url.appendingPathComponent("b/\(file)"))
+            #expect(!a.isEmpty && a == b, "\(file) differs between two identical runs")
+        }
+        let timing = try JSONDecoder().decode([String: Double].self, from: Data(contentsOf: dir.url.appendingPathComponent("a/timing.json")))
+        #expect(timing["dynamics_fit_seconds"] != nil && timing["checkpoint_step"] == 200)
+    }
+}

@@ -3,13 +3,14 @@ import HDF5
 
 /// The trainer's counters and generator state, stored as JSON inside the checkpoint. The
 /// configuration is kept as its complete settings tree, which a resumed run compares with its own.
+/// Nothing here depends on the clock, so identical runs write identical checkpoints; wall time
+/// lives in `timing.json` (``OfflineTrainer/timingPath``).
 struct OfflineTrainerState: Codable {
     var configuration: JSONValue
     var step: Int
     var rng: RandomGenerator
     var evaluations: [OfflineEvaluation]
     var lastRollout: RolloutStatistics?
-    var wallSeconds: Double
 }
 
 /// What a checkpoint or final agent file says about the run it came from (`trainer/description`).
@@ -56,8 +57,8 @@ extension OfflineTrainer {
     /// dynamics model lives in `dynamics.h5`, written once; the real buffer is the dataset.
     func saveCheckpoint(wallSeconds: Double) throws {
         let state = OfflineTrainerState(configuration: configuration.settingsTree, step: step, rng: rng, evaluations: evaluations,
-                                        lastRollout: lastRollout, wallSeconds: wallSeconds)
-        let json = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+                                        lastRollout: lastRollout)
+        let json = String(decoding: try Self.canonicalJSON(state), as: UTF8.self)
         try AtomicFile.produce(checkpointPath) { temporary in
             try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
             try Self.writeDescription(of: self, into: temporary)
@@ -66,6 +67,7 @@ extension OfflineTrainer {
             try file.root.write(json, at: "trainer/state")
             try file.flush()
         }
+        try recordTiming(["wall_seconds_at_checkpoint": wallSeconds, "checkpoint_step": Double(step)])
     }
 
     /// Adds `trainer/description` (JSON) to an agent file.
@@ -75,7 +77,7 @@ extension OfflineTrainer {
             scoreDataset: trainer.datasetEntry?.name, observationDimension: trainer.realBuffer.observationDimension,
             actionDimension: trainer.realBuffer.actionDimension, step: trainer.step)
         let file = try HDF5File(path: path, mode: .readWrite)
-        try file.root.write(String(decoding: try JSONEncoder().encode(description), as: UTF8.self), at: "trainer/description")
+        try file.root.write(String(decoding: try canonicalJSON(description), as: UTF8.self), at: "trainer/description")
         try file.flush()
     }
 
@@ -104,7 +106,31 @@ extension OfflineTrainer {
         rng = state.rng
         evaluations = state.evaluations
         lastRollout = state.lastRollout
-        wallSecondsBefore = state.wallSeconds
+        let timing = Self.readTiming(timingPath)
+        wallSecondsBefore = timing["checkpoint_step"] == Double(state.step) ? timing["wall_seconds_at_checkpoint"] ?? 0 : 0
+    }
+
+    /// Clock readings of the run (`timing.json`): the dynamics fit's seconds and the wall time at the
+    /// last checkpoint. Kept apart from the checkpoint and the model so that those are identical for
+    /// identical runs.
+    public var timingPath: String { directory.appendingPathComponent("timing.json").path }
+
+    /// Merges `values` into `timing.json` (atomically).
+    func recordTiming(_ values: [String: Double]) throws {
+        var timing = Self.readTiming(timingPath)
+        timing.merge(values) { _, new in new }
+        try AtomicFile.write(try Self.prettyJSON(timing), to: timingPath)
+    }
+
+    static func readTiming(_ path: String) -> [String: Double] {
+        FileManager.default.contents(atPath: path).flatMap { try? JSONDecoder().decode([String: Double].self, from: $0) } ?? [:]
+    }
+
+    /// Compact JSON with sorted keys: the same value always gives the same bytes.
+    static func canonicalJSON(_ value: some Encodable) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try encoder.encode(value)
     }
 
     /// The settings in which `current` differs from the `saved` configuration tree, as dotted paths

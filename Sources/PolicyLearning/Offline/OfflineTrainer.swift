@@ -23,8 +23,12 @@ import HDF5
 /// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
 /// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
 /// `progress.csv` (one row per evaluation), `checkpoint.h5` (the latest resume point) and
-/// `final.h5` (the trained agent). A run killed at any point and continued with `resume: true`
-/// produces the same parameters and logs as an uninterrupted one (same machine and thread count).
+/// `final.h5` (the trained agent), `timing.json` (clock readings) and `.lock` (the owner's PID). A
+/// run killed at any point and continued with `resume: true` produces the same parameters and logs
+/// as an uninterrupted one (same machine and thread count). Two identical runs write byte-identical
+/// `config.json`, `dynamics.h5`, `dynamics.json`, `checkpoint.h5` and `final.h5` (check a
+/// reproduction with `sha256sum`); only `metadata.json` (start time), `timing.json` and the logs'
+/// `wall_seconds` column depend on the clock.
 ///
 /// ```swift
 /// let registry = OfflineAlgorithmRegistry.base
@@ -176,6 +180,7 @@ public final class OfflineTrainer {
 
         // The dynamics model: given, the true dynamics, or this run's, a cached or a new fit.
         var learned: (any DynamicsModel)?
+        var fitSeconds: Double?
         if let model {
             learned = model
         } else if configuration.dynamicsSource.usesLearnedModel {
@@ -231,9 +236,9 @@ public final class OfflineTrainer {
                     "epochs": String(fit.epochs), "stop_reason": fit.stopReason.rawValue,
                     "holdout_errors": fit.holdoutErrors.map { String($0) }.joined(separator: " "),
                     "elites": fit.elites.map(String.init).joined(separator: " "),
-                    "train_count": String(fit.trainCount), "holdout_count": String(fit.holdoutCount),
-                    "seconds": String(format: "%.1f", fit.elapsedSeconds)]
+                    "train_count": String(fit.trainCount), "holdout_count": String(fit.holdoutCount)]
                 try AtomicFile.write(try Self.prettyJSON(summary), to: directory.appendingPathComponent("dynamics.json").path)
+                fitSeconds = fit.elapsedSeconds
                 report?("dynamics: \(fit.epochs) epochs (\(fit.stopReason.rawValue)), elites \(fit.elites), \(String(format: "%.0f", fit.elapsedSeconds)) s")
             }
             learned = ensemble
@@ -267,6 +272,7 @@ public final class OfflineTrainer {
                 "the run in \(directory.path) is at step \(step), beyond totalSteps \(configuration.totalSteps); a run can be extended, not shortened")
         }
         log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
+        if let fitSeconds { try recordTiming(["dynamics_fit_seconds": fitSeconds]) }
     }
 
     /// Whether the run has reached ``OfflineTrainingConfiguration/totalSteps`` and written its
