@@ -108,6 +108,12 @@ extension DynamicsEnsemble {
         try check("actions", actions, [n, a])
         try check("nextObservations", nextObservations, [n, o])
         try check("rewards", rewards, [n])
+        // Values whose squares overflow Float32 (or NaN, ±∞) make the loss NaN three steps later;
+        // refuse them here, naming the row.
+        for (name, t) in [("observations", observations), ("actions", actions), ("nextObservations", nextObservations),
+                          ("rewards", rewards)] {
+            if let (row, value) = Self.firstUnusable(t) { throw .unusableValue(name: name, row: row, value: value) }
+        }
         let c = configuration
         let holdout = min(Int(Double(n) * c.holdoutRatio), c.maxHoldout)
         let train = n - holdout
@@ -174,6 +180,10 @@ extension DynamicsEnsemble {
                         snapshot[l].1.assignSlice(e..<(e + 1), axis: 0, from: layer.bias.value.slice(e..<(e + 1), axis: 0))
                     }
                 }
+            }
+            if !trainLoss.isFinite || errors.contains(where: { !$0.isFinite }) {
+                let quantity = trainLoss.isFinite ? "holdout mean squared error of member \(errors.firstIndex { !$0.isFinite }!)" : "training loss"
+                throw .nonFinite(phase: "dynamics fit", epoch: epoch, quantity: quantity)
             }
             let sorted = errors.sorted()
             let holdoutLoss = sorted[0..<c.elites].reduce(0.0) { $0 + Double($1) } / Double(c.elites)
@@ -278,6 +288,22 @@ extension DynamicsEnsemble {
                     }
                 }
             }
+        }
+    }
+}
+
+extension DynamicsEnsemble {
+    /// The largest magnitude a training value may have: its square, summed over a batch, stays
+    /// finite in Float32 (3.4e38).
+    public static let largestUsableMagnitude: Float = 1e15
+
+    /// The first row of `t` holding NaN, ±∞ or a magnitude above ``largestUsableMagnitude``, with the value.
+    static func firstUnusable(_ t: Tensor) -> (row: Int, value: Float)? {
+        let width = t.rank > 1 ? t.shape.dimensions.dropFirst().reduce(1, *) : 1
+        let limit = largestUsableMagnitude
+        return t.withUnsafeBufferPointer { values -> (Int, Float)? in
+            for (index, value) in values.enumerated() where !(abs(value) <= limit) { return (index / max(width, 1), value) }
+            return nil
         }
     }
 }

@@ -8,6 +8,10 @@ public enum DynamicsModelError: Error, CustomStringConvertible, Equatable {
     case notEnoughData(transitions: Int, needed: Int)
     /// A checkpoint could not be written or read (file, key, what went wrong).
     case checkpoint(file: String, problem: String)
+    /// A training value is NaN, infinite, or so large that the loss would overflow.
+    case unusableValue(name: String, row: Int, value: Float)
+    /// A quantity became NaN or infinite during training.
+    case nonFinite(phase: String, epoch: Int, quantity: String)
 
     public var description: String {
         switch self {
@@ -19,6 +23,10 @@ public enum DynamicsModelError: Error, CustomStringConvertible, Equatable {
             return "dynamics data: \(transitions) transitions, need at least \(needed) for a training and a holdout set"
         case let .checkpoint(file, problem):
             return "dynamics checkpoint \(file): \(problem)"
+        case let .unusableValue(name, row, value):
+            return "dynamics data: \(name) row \(row) holds \(value), which is not finite or beyond ±\(DynamicsEnsemble.largestUsableMagnitude) (its square overflows Float32); fix or drop that row"
+        case let .nonFinite(phase, epoch, quantity):
+            return "\(phase): the \(quantity) became NaN or infinite in epoch \(epoch); check the data's scale and the learning rate"
         }
     }
 }

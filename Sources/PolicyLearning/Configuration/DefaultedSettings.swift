@@ -57,6 +57,9 @@ extension DefaultedSettings {
             return try value.decode(as: Self.self)
         } catch let error as DecodingError {
             throw SettingsError(error)
+        } catch let EncodingError.invalidValue(value, context) {
+            let path = context.codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            throw .invalidValue(path: path, problem: "\(value) is not a valid setting (NaN and infinities are not)")
         } catch {
             throw .invalidValue(path: "", problem: "\(error)")
         }

@@ -94,6 +94,10 @@ public final class OfflineTrainer {
     public var finalAgentPath: String { directory.appendingPathComponent("final.h5").path }
     /// The fitted dynamics model of this run.
     public var dynamicsPath: String { directory.appendingPathComponent("dynamics.h5").path }
+    /// The fewest usable transitions (the q-learning view's rows) a dataset must have: enough for
+    /// the dynamics fit's training and holdout sets.
+    public static let minimumTransitions = 10
+
     /// The file name of a dynamics fit in progress (model and loop state after its last whole
     /// epoch), from which `resume` continues the fit; removed once `dynamics.h5` is written.
     public static let dynamicsFitFileName = "dynamics-fit.h5"
@@ -164,7 +168,13 @@ public final class OfflineTrainer {
             throw OfflineTrainingError.invalidConfiguration(
                 "the dataset has \(o)/\(a) observation/action dimensions, task \(environmentName) has \(evaluationEnvironment.observationSpec.dimension)/\(evaluationEnvironment.actionSpec.dimension)")
         }
-        realBuffer = ReplayBuffer(dataset.qlearningTransitions())
+        let transitions = dataset.qlearningTransitions()
+        guard transitions.count >= Self.minimumTransitions else {
+            throw OfflineTrainingError.invalidConfiguration(
+                "\(configuration.dataset) has \(transitions.count) usable transitions (of \(dataset.count) rows; a row ending in a timeout has no next observation), need at least \(Self.minimumTransitions)")
+        }
+        try configuration.checkMemory(observationDimension: o, actionDimension: a)
+        realBuffer = ReplayBuffer(transitions)
 
         // Random streams: the model's fit, the agent's initialisation, then the loop.
         var root = RandomGenerator(seed: configuration.seed)
@@ -298,12 +308,22 @@ public final class OfflineTrainer {
         let stepsAtStart = step
 
         while step < stop {
-            if step % configuration.rolloutInterval == 0 { rolloutModel() }
+            if step % configuration.rolloutInterval == 0 {
+                rolloutModel()
+                if let r = lastRollout, let bad = [("model reward", r.meanRawReward), ("penalized model reward", r.meanReward),
+                                                   ("rollout penalty", r.meanPenalty ?? 0)].first(where: { !$0.1.isFinite }) {
+                    throw OfflineTrainingError.nonFinite(phase: "model rollout", step: step, quantity: bad.0)
+                }
+            }
             if configuration.cosineActorSchedule { agent.actorOptimizer.learningRate = actorLearningRate(at: step) }
             sampler.sample(real: realBuffer, model: modelBuffer, into: &batch, rng: &rng)
             let realRows = sampler.realCount(batchSize: batch.batchSize, modelCount: modelBuffer.count)
             for plugIn in mixedBatchPlugIns { plugIn.realRowCount = realRows }
-            accumulate(agent.update(batch, rng: &rng))
+            let metrics = agent.update(batch, rng: &rng)
+            if let bad = metrics.keys.sorted().first(where: { !metrics[$0]!.isFinite }) {
+                throw OfflineTrainingError.nonFinite(phase: "SAC update", step: step + 1, quantity: bad)
+            }
+            accumulate(metrics)
             step += 1
 
             let wall = wallSecondsBefore + monotonicSeconds() - start

@@ -132,8 +132,35 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
         return sac.actorLearningRate * Float(0.5 * (1 + cos(Double.pi * Double(epoch) / Double(epochs))))
     }
 
-    /// Model buffer rows: `rolloutBatchSize · h · modelRetainEpochs` (Kit's FIFO size).
-    public var modelBufferCapacity: Int { rolloutBatchSize * rolloutHorizon * modelRetainEpochs }
+    /// Model buffer rows: `rolloutBatchSize · h · modelRetainEpochs` (Kit's FIFO size), or
+    /// `Int.max` when the product overflows (``validate()`` refuses that).
+    public var modelBufferCapacity: Int {
+        let (rows, overflow1) = rolloutBatchSize.multipliedReportingOverflow(by: rolloutHorizon)
+        let (capacity, overflow2) = rows.multipliedReportingOverflow(by: modelRetainEpochs)
+        return overflow1 || overflow2 ? .max : capacity
+    }
+
+    /// Bytes the run's largest buffers take for these widths: the model buffer (observation,
+    /// action, reward, next observation, terminal, rollout step per row) and one SAC batch's
+    /// activations (about eight arrays of the widest layer per critic and the actor).
+    public func memoryEstimate(observationDimension o: Int, actionDimension a: Int) -> Double {
+        let row = Double(2 * o + a + 3) * 4
+        let widest = Double(sac.hiddenSizes.max() ?? 256)
+        let batch = Double(sac.batchSize) * widest * Double(sac.critics + 1) * 8 * 4
+        return Double(modelBufferCapacity) * row + batch
+    }
+
+    /// Refuses settings whose buffers would not fit in half of this machine's memory, before any work.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` with the estimate.
+    public func checkMemory(observationDimension o: Int, actionDimension a: Int) throws(OfflineTrainingError) {
+        let needed = memoryEstimate(observationDimension: o, actionDimension: a)
+        let available = Double(ProcessInfo.processInfo.physicalMemory)
+        guard needed <= available / 2 else {
+            func gib(_ bytes: Double) -> String { String(format: "%.1f GiB", bytes / 1_073_741_824) }
+            throw .invalidConfiguration(
+                "the buffers would need about \(gib(needed)) (model buffer: rolloutBatchSize \(rolloutBatchSize) × rolloutHorizon \(rolloutHorizon) × modelRetainEpochs \(modelRetainEpochs) rows; SAC batch \(sac.batchSize)), more than half of this machine's \(gib(available)); lower them")
+        }
+    }
 
     /// Checks the settings; the error names the bad field.
     public func validate() throws(OfflineTrainingError) {
@@ -145,6 +172,8 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
         try require(stepsPerEpoch > 0 && rolloutInterval > 0, "stepsPerEpoch and rolloutInterval must be positive")
         try require(rolloutBatchSize > 0 && modelRetainEpochs > 0, "rolloutBatchSize and modelRetainEpochs must be positive")
         try require(rolloutHorizon > 0, "the rollout horizon must be positive, got \(rolloutHorizon)")
+        try require(modelBufferCapacity < Int.max, "rolloutBatchSize × rolloutHorizon × modelRetainEpochs overflows (\(rolloutBatchSize) × \(rolloutHorizon) × \(modelRetainEpochs))")
+        try require(realRatio.isFinite, "realRatio must be a number, got \(realRatio)")
         try require((0...1).contains(realRatio), "realRatio must be in [0, 1], got \(realRatio)")
         try require(evaluationInterval > 0 && evaluationEpisodes > 0, "evaluationInterval and evaluationEpisodes must be positive")
         try require(checkpointInterval > 0 && checkpointInterval % evaluationInterval == 0,
@@ -152,6 +181,14 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
         try require(maxEpisodeSteps > 0, "maxEpisodeSteps must be positive")
         try require((cosineScheduleEpochs ?? 1) > 0, "cosineScheduleEpochs must be positive, got \(cosineScheduleEpochs ?? 0)")
         try require(sac.critics >= 1 && sac.batchSize >= 1, "sac.critics and sac.batchSize must be positive")
+        try require(sac.batchSize <= 1 << 24 && sac.critics <= 1 << 10, "sac.batchSize (\(sac.batchSize)) and sac.critics (\(sac.critics)) are beyond any sensible size")
+        for (name, value) in [("sac.actorLearningRate", sac.actorLearningRate), ("sac.criticLearningRate", sac.criticLearningRate),
+                              ("sac.alphaLearningRate", sac.alphaLearningRate), ("sac.initialAlpha", sac.initialAlpha), ("sac.tau", sac.tau)] {
+            try require(value.isFinite && value > 0, "\(name) must be a positive number, got \(value)")
+        }
+        try require((0...1).contains(sac.discount), "sac.discount must be in [0, 1], got \(sac.discount)")
+        try require(sac.hiddenSizes.allSatisfy { $0 > 0 && $0 <= 1 << 16 }, "sac.hiddenSizes must be positive widths, got \(sac.hiddenSizes)")
+        try require(evaluationEpisodes <= 100_000 && maxEpisodeSteps <= 10_000_000, "evaluationEpisodes or maxEpisodeSteps is beyond any sensible size")
         if let problem = sac.criticSpectralNorm?.problem(layerCount: sac.hiddenSizes.count + 1) {
             throw .invalidConfiguration("sac.criticSpectralNorm: \(problem)")
         }
@@ -186,6 +223,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String)
     /// `--algo` names no known algorithm.
     case unknownAlgorithm(name: String, known: [String])
+    /// A quantity became NaN or infinite (phase, update step, which quantity).
+    case nonFinite(phase: String, step: Int, quantity: String)
     /// Two plug-ins claim the same hook of the loop (two reward penalties, two target adjustments).
     case conflictingPlugIns(hook: String, first: String, second: String)
     /// The dataset's task cannot be told (a file without `metadata/environment`).
@@ -208,6 +247,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
             return "unknown algorithm '\(name)'; known algorithms: \(known.joined(separator: ", "))"
         case let .unknownEnvironment(dataset):
             return "cannot tell the task of \(dataset): it is not a registered dataset and has no metadata/environment; set \"environment\" in the configuration (known tasks: \(environmentNames.joined(separator: ", ")))"
+        case let .nonFinite(phase, step, quantity):
+            return "\(phase) at step \(step): \(quantity) became NaN or infinite; the run stops here (its last checkpoint is intact). Check the data's scale and the settings (learning rates, penalty coefficients)"
         case let .conflictingPlugIns(hook, first, second):
             return "plug-ins '\(first)' and '\(second)' both set the \(hook); a run has at most one"
         case let .checkpointMismatch(file, reason): return "cannot resume from \(file): \(reason)"
