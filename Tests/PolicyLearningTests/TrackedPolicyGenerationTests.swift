@@ -12,9 +12,14 @@ struct TrackedPolicyGenerationTests {
     /// Update it only for an intended change of the file (the library version in `metadata/generator`,
     /// the layout, the recipe), with `swift test --filter TrackedPolicyGenerationTests` under each
     /// `OPENBLAS_CORETYPE`.
+    /// Recorded on 2026-12-05 on an AMD EPYC (Zen 4, AVX-512) with `OPENBLAS_CORETYPE` set to each
+    /// name (Debian OpenBLAS 0.3.21): Zen runs the Haswell kernels, Cooperlake the SkylakeX ones.
     static let recorded: [String: String] = [
-        "Haswell": "HASWELL_SHA",
-        "SkylakeX": "SKYLAKEX_SHA",
+        "Haswell": "260f76c7d521263fc09bc33a8f0fd63eb6d02ee1f94907cbd60bf861e3c74596",
+        "Zen": "260f76c7d521263fc09bc33a8f0fd63eb6d02ee1f94907cbd60bf861e3c74596",
+        "SkylakeX": "135939f4029acaf8e2925d6428878cf18a6c451abc723af6dd378795ef5c2fe7",
+        "Cooperlake": "135939f4029acaf8e2925d6428878cf18a6c451abc723af6dd378795ef5c2fe7",
+        "Sandybridge": "6f15ff44011c89bfdba619f645bbf3e1b3164a13d42e87b19377e931acb75a0f",
     ]
 
     static func generate(into dir: TemporaryDirectory, _ name: String) throws -> (sha: String, dataset: OfflineDataset) {
