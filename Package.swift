@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CArmadillo"]),
         .target(name: "HDF5", dependencies: ["LinearAlgebra", "CHDF5"]),
         .target(name: "NeuralNetworks", dependencies: ["LinearAlgebra", "HDF5"]),
-        .target(name: "OfflineData", dependencies: ["LinearAlgebra", "HDF5"]),
+        .target(name: "OfflineData", dependencies: ["LinearAlgebra", "HDF5"], resources: [.copy("Resources/manifest.json")]),
         .target(name: "Environments", dependencies: ["LinearAlgebra", "CMuJoCo"]),
         .target(name: "DynamicsModels", dependencies: ["NeuralNetworks", "OfflineData", "Environments"]),
         .target(name: "PolicyLearning", dependencies: ["NeuralNetworks", "OfflineData", "Environments", "DynamicsModels"]),

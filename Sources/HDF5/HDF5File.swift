@@ -11,6 +11,9 @@ import Foundation
 ///
 /// The file closes when the last reference to it and to every group or dataset opened from
 /// it is gone, or explicitly with ``close()``.
+///
+/// Files are reproducible: objects created here record no creation or modification times, so
+/// writing the same content in the same order twice gives byte-identical files.
 public final class HDF5File: @unchecked Sendable {
     // Sendable: immutable after init; libhdf5 is built thread-safe.
 
@@ -66,8 +69,9 @@ public final class HDF5File: @unchecked Sendable {
                 throw HDF5Error.cannotOpen(file: path, reason: message)
             }
         case .create, .createNew:
-            id = H5Fcreate(path, mode == .create ? orl_h5f_acc_trunc() : orl_h5f_acc_excl(),
-                           orl_h5p_default(), orl_h5p_default())
+            let fcpl = HDF5CreationProperties.file()
+            defer { H5Pclose(fcpl) }
+            id = H5Fcreate(path, mode == .create ? orl_h5f_acc_trunc() : orl_h5f_acc_excl(), fcpl, orl_h5p_default())
             if id < 0 { throw HDF5Error.cannotOpen(file: path, reason: HDF5Library.takeErrorMessage()) }
         }
         handle = HDF5Handle(id)

@@ -99,14 +99,16 @@ extension HDF5Group {
         switch kind(of: key) {
         case .group?: throw HDF5Error.wrongKind(file: file, key: full, expected: "dataset", found: "group")
         case .dataset?: try remove(key)
-        case nil: break
+        case nil:
+            // Parents first, so they too are created without time stamps (see HDF5CreationProperties).
+            if let slash = key.lastIndex(of: "/"), slash > key.startIndex { try createGroup(String(key[..<slash])) }
         }
         func failure() -> HDF5Error { .writeFailed(file: file, key: full, reason: HDF5Library.takeErrorMessage()) }
         let dims = shape.map { hsize_t($0) }
         let space = shape.isEmpty ? H5Screate(H5S_SCALAR) : H5Screate_simple(Int32(shape.count), dims, nil)
         guard space >= 0 else { throw failure() }
         defer { H5Sclose(space) }
-        let dcpl = H5Pcreate(orl_h5p_dataset_create())
+        let dcpl = HDF5CreationProperties.dataset()
         defer { H5Pclose(dcpl) }
         if let chunks = options.resolvedChunkShape(for: shape, elementSize: elementSize) {
             let chunkDims = chunks.map { hsize_t($0) }

@@ -120,15 +120,26 @@ public final class HDF5Group: @unchecked Sendable {
         case .dataset?: throw HDF5Error.wrongKind(file: file, key: fullKey(key), expected: "group", found: "dataset")
         case nil: break
         }
-        HDF5Library.silence()
-        let lcpl = H5Pcreate(orl_h5p_link_create())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        let id = H5Gcreate2(handle.id, key, lcpl, orl_h5p_default(), orl_h5p_default())
-        guard id >= 0 else {
-            throw HDF5Error.writeFailed(file: file, key: fullKey(key), reason: HDF5Library.takeErrorMessage())
+        // Parents one at a time: libhdf5's own intermediate groups would use the default
+        // (time-tracking) creation properties.
+        var prefix = ""
+        for part in key.split(separator: "/") {
+            prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
+            switch kind(of: prefix) {
+            case .group?: continue
+            case .dataset?: throw HDF5Error.wrongKind(file: file, key: fullKey(prefix), expected: "group", found: "dataset")
+            case nil: break
+            }
+            HDF5Library.silence()
+            let gcpl = HDF5CreationProperties.group()
+            defer { H5Pclose(gcpl) }
+            let id = H5Gcreate2(handle.id, prefix, orl_h5p_default(), gcpl, orl_h5p_default())
+            guard id >= 0 else {
+                throw HDF5Error.writeFailed(file: file, key: fullKey(prefix), reason: HDF5Library.takeErrorMessage())
+            }
+            H5Gclose(id)
         }
-        return HDF5Group(handle: HDF5Handle(id), file: file, key: fullKey(key))
+        return try group(key)
     }
 
     /// Opens the dataset at `key`.

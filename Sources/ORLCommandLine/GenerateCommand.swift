@@ -30,8 +30,8 @@ extension ORL.Dataset {
         @Option(help: "Output HDF5 file (default Datasets/generated/ENV-KIND-orl.hdf5).")
         var out: String?
 
-        @Option(help: "Folder of behaviour policies.")
-        var policies: String = "Datasets/policies"
+        @Option(help: "Folder of behaviour policies (default Datasets/policies, each checked against the registry's SHA-256).")
+        var policies: String?
 
         @Option(name: .customLong("run"), help: "The `orl sac` run whose replay buffer replay kinds read.")
         var runDirectory: String?
@@ -50,9 +50,14 @@ extension ORL.Dataset {
             let path = out ?? "Datasets/generated/\(env.lowercased())-\(kind.rawValue)-orl.hdf5"
             try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                     withIntermediateDirectories: true)
-            let generator = DatasetGenerator(environment: env, kind: kind, transitions: transitions, seed: seed,
-                                             policies: URL(fileURLWithPath: policies),
+            let registry = try DatasetRegistry.standard()
+            var generator = DatasetGenerator(environment: env, kind: kind, transitions: transitions, seed: seed,
+                                             policies: URL(fileURLWithPath: policies ?? "Datasets/policies"),
                                              run: runDirectory.map { URL(fileURLWithPath: $0) })
+            // The package's own policies must be the registered ones; a folder of your own is not checked.
+            if policies == nil {
+                generator.policyChecksums = Dictionary(registry.policies.map { ($0.name, $0.sha256) }) { first, _ in first }
+            }
             let workURL = URL(fileURLWithPath: work ?? path + ".work")
             let start = monotonicSeconds()
             let dataset = try generator.generate(to: path, workDirectory: workURL) { line in
@@ -61,6 +66,20 @@ extension ORL.Dataset {
             try? FileManager.default.removeItem(at: workURL)
             let stats = EpisodeStatistics(dataset.episodes())
             print("wrote \(path): \(dataset.count) transitions, \(stats.count) episodes, mean return \(String(format: "%.1f", stats.meanReturn)) in \(String(format: "%.1f", monotonicSeconds() - start)) s")
+            let sha = try SHA256Checksum.hexDigest(ofFileAt: path)
+            print("sha256 \(sha) (OpenBLAS kernels \(BLASRuntime.coreName))")
+            let name = "\(env.lowercased())-\(kind.rawValue)-orl"
+            if let record = registry.entries.first(where: { $0.name == name })?.checksum,
+               record.command == generator.canonicalCommand {
+                if record.sha256 == sha {
+                    print("matches the registry's checksum of \(name)")
+                } else if record.openBLASCore == BLASRuntime.coreName {
+                    print("warning: differs from the registry's checksum of \(name) (\(record.sha256)), made with the same kernels")
+                } else {
+                    print("differs from the registry's checksum of \(name), made with \(record.openBLASCore) kernels; "
+                          + "set OPENBLAS_CORETYPE=\(record.openBLASCore) to reproduce it")
+                }
+            }
         }
     }
 

@@ -30,6 +30,8 @@ public struct DatasetEntry: Codable, Sendable, Equatable {
     public var refMinScore: Double
     /// The return of an expert policy (D4RL's REF_MAX_SCORE).
     public var refMaxScore: Double
+    /// For this project's sets: the SHA-256 of the file its tables used and how it was made.
+    public var checksum: DatasetChecksum?
 
     /// Whether this project generates the file (`orl dataset generate`).
     public var isGenerated: Bool { source == "orl" }
@@ -40,17 +42,23 @@ public struct DatasetEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// The known datasets, read from `Datasets/manifest.json`.
+/// The known datasets and behaviour policies, read from `Datasets/manifest.json`.
 ///
-/// The manifest is the source of truth; the library embeds a copy of it (`ManifestJSON.swift`,
-/// checked equal by a test) so it works from any working directory and in installed binaries.
-/// ``standard()`` prefers `$ORL_DATASETS_DIR/manifest.json` when that file exists, so users can
-/// register their own sets without rebuilding.
+/// The manifest is a resource of this module (`Sources/OfflineData/Resources/manifest.json`, which
+/// `Datasets/manifest.json` links to), bundled beside every binary that links the library, so it
+/// works from any working directory. ``standard()`` prefers `$ORL_DATASETS_DIR/manifest.json`
+/// when that file exists, so users can register their own sets without rebuilding.
 public struct DatasetRegistry: Sendable {
     /// Every entry, in manifest order.
     public let entries: [DatasetEntry]
+    /// The behaviour policies with their checksums (empty for a manifest without a `policies` list).
+    public let policies: [PolicyEntry]
 
-    private struct Manifest: Codable { var version: Int; var datasets: [DatasetEntry] }
+    private struct Manifest: Codable {
+        var version: Int
+        var datasets: [DatasetEntry]
+        var policies: [PolicyEntry]?
+    }
 
     /// Decodes a manifest.
     /// - Parameters:
@@ -59,22 +67,28 @@ public struct DatasetRegistry: Sendable {
     /// - Throws: ``OfflineDataError/badManifest(file:reason:)``.
     public init(json: Data, source: String) throws {
         do {
-            entries = try JSONDecoder().decode(Manifest.self, from: json).datasets
+            let manifest = try JSONDecoder().decode(Manifest.self, from: json)
+            entries = manifest.datasets
+            policies = manifest.policies ?? []
         } catch {
             throw OfflineDataError.badManifest(file: source, reason: "\(error)")
         }
     }
 
-    /// The copy of `Datasets/manifest.json` compiled into the library.
+    /// The manifest bundled with the library (the module's `manifest.json` resource).
     public static let embedded: DatasetRegistry = {
-        // The embedded text is checked against Datasets/manifest.json by RegistryTests.
-        guard let registry = try? DatasetRegistry(json: Data(ManifestJSON.text.utf8), source: "embedded manifest") else {
-            fatalError("OfflineData: the embedded manifest does not decode")
+        // RegistryTests checks the bundled copy against Datasets/manifest.json.
+        guard let url = Bundle.module.url(forResource: "manifest", withExtension: "json") else {
+            fatalError("OfflineData: manifest.json is missing from the resource bundle \(Bundle.module.bundlePath)")
         }
-        return registry
+        do {
+            return try DatasetRegistry(json: Data(contentsOf: url), source: url.path)
+        } catch {
+            fatalError("OfflineData: the bundled manifest does not load: \(error)")
+        }
     }()
 
-    /// `$ORL_DATASETS_DIR/manifest.json` if it exists, else the embedded manifest.
+    /// `$ORL_DATASETS_DIR/manifest.json` if it exists, else the bundled manifest (``embedded``).
     /// - Throws: ``OfflineDataError/badManifest(file:reason:)`` if the user's manifest does not decode.
     public static func standard() throws -> DatasetRegistry {
         if let dir = ProcessInfo.processInfo.environment["ORL_DATASETS_DIR"], !dir.isEmpty {
@@ -92,6 +106,11 @@ public struct DatasetRegistry: Sendable {
         let ranked = entries.map { ($0.name, Self.editDistance(wanted, $0.name.lowercased())) }
             .sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
         throw OfflineDataError.unknownDataset(name: name, suggestions: ranked.prefix(3).map(\.0))
+    }
+
+    /// The registered behaviour policy `environment`-`role` (`hopper`, `medium`), if any.
+    public func policy(environment: String, role: String) -> PolicyEntry? {
+        policies.first { $0.environment == environment.lowercased() && $0.role == role }
     }
 
     /// D4RL's normalized score of an undiscounted episode return on a registered dataset.

@@ -5,11 +5,11 @@ import TestSupport
 
 @Suite("Registry, NeoRL, normalizer and buffers")
 struct RegistryAndBufferTests {
-    @Test func embeddedRegistryAgreesWithManifestJSON() throws {
+    @Test func bundledRegistryAgreesWithManifestJSON() throws {
         let url = Python.repositoryRoot.appendingPathComponent("Datasets/manifest.json")
         let fromFile = try DatasetRegistry(json: Data(contentsOf: url), source: url.path)
-        #expect(fromFile.entries == DatasetRegistry.embedded.entries,
-                "Sources/OfflineData/ManifestJSON.swift is stale; regenerate it from Datasets/manifest.json (Datasets/README.md)")
+        #expect(fromFile.entries == DatasetRegistry.embedded.entries && fromFile.policies == DatasetRegistry.embedded.policies,
+                "the manifest bundled in the build differs from Datasets/manifest.json; rebuild")
         let d4rl = fromFile.entries.filter { $0.source == "d4rl" }
         #expect(d4rl.count == 24 && fromFile.entries.filter { $0.source == "neorl" }.count == 27)
         #expect(fromFile.entries.filter(\.isGenerated).allSatisfy { $0.fileName.hasPrefix("generated/") })

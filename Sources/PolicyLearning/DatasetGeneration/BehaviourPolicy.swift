@@ -46,14 +46,30 @@ public enum BehaviourPolicy {
     }
 
     /// Loads an actor saved by ``save(_:info:directory:)``.
-    /// - Throws: ``DatasetGenerationError/missingPolicy(path:hint:)`` when the files are absent.
+    /// - Parameters:
+    ///   - directory: The policies' folder.
+    ///   - environment: Task name.
+    ///   - role: `medium` or `expert`.
+    ///   - observationDimension: The actor's input width.
+    ///   - actionDimension: The actor's output width.
+    ///   - expectedSHA256: The actor file's required SHA-256 (the registry's, ``PolicyEntry``), or
+    ///     nil to load any actor.
+    /// - Throws: ``DatasetGenerationError/missingPolicy(path:hint:)`` when the files are absent,
+    ///   ``DatasetGenerationError/policyChecksumMismatch(path:expected:found:)`` when the actor
+    ///   file is not the expected one.
     public static func load(directory: URL, environment: String, role: String, observationDimension: Int,
-                            actionDimension: Int) throws -> (TanhGaussianActor, BehaviourPolicyInfo) {
+                            actionDimension: Int, expectedSHA256: String? = nil) throws -> (TanhGaussianActor, BehaviourPolicyInfo) {
         let (actorPath, infoPath) = paths(directory: directory, environment: environment, role: role)
         guard FileManager.default.fileExists(atPath: actorPath), FileManager.default.fileExists(atPath: infoPath) else {
             throw DatasetGenerationError.missingPolicy(
                 path: actorPath,
                 hint: "train one with `orl sac --env \(environment) --snapshots --out RUN` and extract it with `orl dataset policies --run RUN --env \(environment)`")
+        }
+        if let expected = expectedSHA256?.lowercased() {
+            let found = try SHA256Checksum.hexDigest(ofFileAt: actorPath)
+            guard found == expected else {
+                throw DatasetGenerationError.policyChecksumMismatch(path: actorPath, expected: expected, found: found)
+            }
         }
         let info = try JSONDecoder().decode(BehaviourPolicyInfo.self, from: Data(contentsOf: URL(fileURLWithPath: infoPath)))
         var unused = RandomGenerator(seed: 0)
@@ -109,12 +125,18 @@ public enum DatasetGenerationError: Error, CustomStringConvertible, Equatable {
     case missingReplay(run: String, hint: String)
     /// The request itself is invalid.
     case invalidRequest(String)
+    /// The actor file at `path` has SHA-256 `found`, not the `expected` one the registry records.
+    case policyChecksumMismatch(path: String, expected: String, found: String)
 
     public var description: String {
         switch self {
         case let .missingPolicy(path, hint): return "no behaviour policy at \(path): \(hint)"
         case let .missingReplay(run, hint): return "no SAC replay buffer in \(run): \(hint)"
         case let .invalidRequest(message): return message
+        case let .policyChecksumMismatch(path, expected, found):
+            return "\(path) has SHA-256 \(found), but the dataset registry records \(expected) for the policy this "
+                + "project's -orl datasets were made with; restore the tracked file (`git checkout -- \(path)`), "
+                + "or keep your own policies in another folder (`orl dataset policies --out DIR`) and pass `--policies DIR`"
         }
     }
 }

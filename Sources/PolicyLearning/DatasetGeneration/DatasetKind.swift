@@ -14,6 +14,6 @@ public enum DatasetKind: String, CaseIterable, Codable, Sendable {
     /// The whole replay buffer of SAC training up to the expert policy.
     case fullReplay = "full-replay"
 
-    /// Replay kinds are stored as float64, as D4RL's are (infrastructure.md §1.3).
+    /// Replay kinds are stored as float64, as D4RL's medium-replay and full-replay files are.
     public var isReplay: Bool { self == .mediumReplay || self == .fullReplay }
 }
