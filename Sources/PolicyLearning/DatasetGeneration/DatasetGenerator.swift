@@ -82,9 +82,11 @@ public struct DatasetGenerator {
         return dataset
     }
 
-    /// `orl dataset generate` with this generator's settings, as `metadata/command` records it.
+    /// `orl dataset generate` with this generator's settings, as `metadata/command` records it
+    /// (replay kinds name their SAC run `RUN`, not its path on the machine that ran).
     public var canonicalCommand: String {
         "orl dataset generate --env \(environment) --kind \(kind.rawValue) --transitions \(transitions) --seed \(seed)"
+            + (kind.isReplay ? " --run RUN" : "")
     }
 
     /// Loads the `role` policy, checking its actor file against ``policyChecksums``.
