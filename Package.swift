@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "RAVL", targets: ["RAVL"]),
         .library(name: "LipschitzCritics", targets: ["LipschitzCritics"]),
         .library(name: "ExperimentRunner", targets: ["ExperimentRunner"]),
+        .library(name: "DatasetGeneration", targets: ["DatasetGeneration"]),
         .executable(name: "orl", targets: ["orl"]),
     ],
     dependencies: [
@@ -55,10 +56,13 @@ let package = Package(
         .target(name: "MOREC", dependencies: ["PolicyLearning"]),
         .target(name: "RAVL", dependencies: ["PolicyLearning"]),
         .target(name: "LipschitzCritics", dependencies: ["PolicyLearning"]),
+        // D4RL-recipe datasets made with this project's behaviour policies (`orl dataset generate`).
+        .target(name: "DatasetGeneration", dependencies: ["PolicyLearning"]),
         // Run lists, the local queue and the archive of finished runs' records (`orl reproduce`).
         .target(name: "ExperimentRunner", dependencies: ["PolicyLearning"]),
         .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
-                                                  "DynamicsModels", "PolicyLearning", "MOREC", "RAVL", "LipschitzCritics"]),
+                                                  "DynamicsModels", "PolicyLearning", "DatasetGeneration", "ExperimentRunner",
+                                                  "MOREC", "RAVL", "LipschitzCritics"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
                                                    "DynamicsModels", "PolicyLearning", "MOREC", "CArmadillo"]),
         // The command line: a library (so tests parse and run its commands) and a one-line executable.
@@ -79,10 +83,11 @@ let package = Package(
         .testTarget(name: "OfflineDataTests", dependencies: ["TestSupport", "OfflineData", "HDF5", "Benchmarks"]),
         .testTarget(name: "EnvironmentsTests", dependencies: ["TestSupport", "Environments", "Benchmarks"]),
         .testTarget(name: "DynamicsModelsTests", dependencies: ["TestSupport", "DynamicsModels", "Benchmarks"]),
-        .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "OfflineTestSupport", "PolicyLearning", "Benchmarks"]),
+        .testTarget(name: "PolicyLearningTests", dependencies: ["TestSupport", "OfflineTestSupport", "PolicyLearning", "DatasetGeneration", "Benchmarks"]),
         .testTarget(name: "MORECTests", dependencies: ["TestSupport", "OfflineTestSupport", "MOREC"]),
         .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "OfflineTestSupport", "RAVL"]),
         .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
+        .testTarget(name: "DatasetGenerationTests", dependencies: ["TestSupport", "OfflineTestSupport", "DatasetGeneration"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["TestSupport", "ExperimentRunner"]),
         .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),
     ],

@@ -6,6 +6,8 @@
 @_exported import Environments
 @_exported import DynamicsModels
 @_exported import PolicyLearning
+@_exported import DatasetGeneration
+@_exported import ExperimentRunner
 @_exported import MOREC
 @_exported import RAVL
 @_exported import LipschitzCritics

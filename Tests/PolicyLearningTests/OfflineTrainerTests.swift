@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import PolicyLearning
+import DatasetGeneration
 import LinearAlgebra
 
 @Suite("Offline trainer: loop, logs, exact resume")

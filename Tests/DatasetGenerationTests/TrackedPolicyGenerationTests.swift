@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 import PolicyLearning
+import DatasetGeneration
 
 /// `orl dataset generate` end to end on a fresh clone: a small hopper-medium set made with the
 /// tracked behaviour policy (checked against the registry's SHA-256), twice, byte for byte.

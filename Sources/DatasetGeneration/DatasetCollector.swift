@@ -1,4 +1,5 @@
 import Foundation
+import PolicyLearning
 import HDF5
 
 /// Collects D4RL-layout transitions by running a policy in an environment (D4RL's

@@ -1,4 +1,5 @@
 import Foundation
+import PolicyLearning
 import HDF5
 
 /// Makes a D4RL-format dataset of one kind for one task, following D4RL's recipe with this

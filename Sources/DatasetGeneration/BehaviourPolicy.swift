@@ -1,4 +1,5 @@
 import Foundation
+import PolicyLearning
 
 /// A saved behaviour policy: the actor's parameters (``Checkpoint`` layout) plus a JSON
 /// description beside it (`NAME.h5` and `NAME.json`).

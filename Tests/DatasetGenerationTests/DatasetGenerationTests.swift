@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import HDF5
 import PolicyLearning
+import DatasetGeneration
 
 @Suite("Dataset generation")
 struct DatasetGenerationTests {
