@@ -85,6 +85,7 @@ let package = Package(
         .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["TestSupport", "ExperimentRunner"]),
         .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),
+        .testTarget(name: "LearningChecksTests", dependencies: ["TestSupport", "OfflineTestSupport", "OfflineRL"]),
     ],
     cxxLanguageStandard: .cxx17
 )
