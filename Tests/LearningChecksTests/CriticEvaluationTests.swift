@@ -4,7 +4,7 @@ import TestSupport
 import OfflineRL
 
 /// SAC's critic step evaluating a fixed policy on ``Corridor``: the learned Q must match the
-/// policy's Monte-Carlo return (computed in Double from the exact dynamics), which depends on γ,
+/// policy's Monte-Carlo return within 2.5 % (computed in Double from the exact dynamics), which depends on γ,
 /// the bootstrapped target, the terminal mask and the Polyak-averaged target critics.
 @Suite("Learning checks: critic evaluation")
 struct CriticEvaluationTests {
@@ -47,7 +47,9 @@ struct CriticEvaluationTests {
                               Variable(Tensor(shape: [4, 1], scalars: [Float](repeating: speed, count: 4)))).value.min(axis: 0).scalars
         for (i, p) in probes.enumerated() {
             let monteCarlo = Corridor.discountedReturn(from: p, discount: Double(Corridor.discount)) { _ in speed }
-            #expect(abs(Double(q[i]) - monteCarlo) <= 0.05 * monteCarlo, "Q(\(p), π) = \(q[i]), Monte Carlo \(monteCarlo)")
+            // 2.5 %: a correct critic is within 0.8 % here; bootstrapping from the online critics
+            // instead of the Polyak-averaged targets was measured 5.9 % off at p = −0.5.
+            #expect(abs(Double(q[i]) - monteCarlo) <= 0.025 * monteCarlo, "Q(\(p), π) = \(q[i]), Monte Carlo \(monteCarlo)")
         }
         let values = probes.map { p in Corridor.discountedReturn(from: p, discount: Double(Corridor.discount)) { _ in speed } }
         #expect(values.map { ($0 * 100).rounded() / 100 } == [10, 9, 8.1, 7.29])   // the known answers
