@@ -90,6 +90,7 @@ let package = Package(
         .testTarget(name: "DatasetGenerationTests", dependencies: ["TestSupport", "OfflineTestSupport", "DatasetGeneration"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["TestSupport", "ExperimentRunner"]),
         .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),
+        .testTarget(name: "LearningChecksTests", dependencies: ["TestSupport", "OfflineTestSupport", "OfflineRL"]),
     ],
     cxxLanguageStandard: .cxx17
 )

@@ -43,9 +43,11 @@ struct EnsembleFitTests {
         #expect(summary.elites == model.elites)
         let worstElite = model.elites.map { summary.holdoutErrors[$0] }.max()!
         for e in 0..<6 where !model.elites.contains(e) { #expect(summary.holdoutErrors[e] >= worstElite) }
-        // Sampling picks only elites: a deterministic-noise check through the chosen-member path.
+        // Three distinct elites (that sampling never uses a non-elite member is shown in
+        // SamplingTests "non-elite members are never sampled").
         let step = model.step(data.observations.slice(0..<50, axis: 0), data.actions.slice(0..<50, axis: 0), rng: &rng)
         #expect(step.memberMeans!.shape == [6, 50, 4])
+        #expect(model.eliteCount == 3 && Set(model.elites).count == 3)
     }
 
     @Test("early stopping ends training on pure-noise targets")

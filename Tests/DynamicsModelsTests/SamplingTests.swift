@@ -34,6 +34,41 @@ struct SamplingTests {
         }
     }
 
+    /// Non-elite members made unmistakable (their predicted Δs and reward shifted by +100): no
+    /// sample of `step` (with or without member statistics) and no `sampleElites` draw ever comes
+    /// from them, while their reported means show the shift.
+    @Test("non-elite members are never sampled")
+    func nonElitesAreNeverSampled() throws {
+        let (model, data) = try Self.trainedModel(seed: 12)
+        let outputLayer = model.network.network.layers.count - 1
+        let key = "network.layers.\(outputLayer).bias"
+        var bias = try #require(model.network.parameterValues()[key])
+        let members = 5, perMember = bias.count / members, target = 4   // Δs (3) and r, then log-variances
+        let nonElites = (0..<members).filter { !model.elites.contains($0) }
+        #expect(nonElites.count == 2)
+        bias.withUnsafeMutableBufferPointer { b in
+            for e in nonElites { for j in 0..<target { b[e * perMember + j] += 100 } }
+        }
+        model.network.update(parameters: [key: bias])
+
+        let s = data.observations.slice(0..<400, axis: 0), a = data.actions.slice(0..<400, axis: 0)
+        var rng = RandomGenerator(seed: 4)
+        for statistics in [true, false] {
+            let step = model.step(s, a, memberStatistics: statistics, rng: &rng)
+            #expect((step.nextObservations - s).abs().max() < 50)
+            #expect(step.rewards.abs().max() < 50)
+            if statistics {
+                let means = try #require(step.memberMeans)
+                for e in nonElites { #expect(means[e, 0, 0] - s[0, 0] > 50) }   // the shift is real
+            }
+        }
+        let draws = model.sampleElites(s, a, samples: 5, rng: &rng)
+        #expect(draws.nextObservations.shape == [5, 3, 400, 3])
+        #expect(draws.rewards.abs().max() < 50)
+        let next = draws.nextObservations.reshaped([5 * 3, 400, 3])
+        for k in 0..<15 { #expect((next.slice(k..<(k + 1), axis: 0).reshaped([400, 3]) - s).abs().max() < 50) }
+    }
+
     @Test("sampleElites returns [samples, elites, B, obs] around the elites' means")
     func eliteSamples() throws {
         let (model, data) = try Self.trainedModel(seed: 11)

@@ -74,6 +74,7 @@ struct HealthBoundaryTests {
         }
         let gym = try GymnasiumReference.run(.init(env: "Hopper-v4",
             health: probes.map { .init(qpos: $0.qpos, qvel: $0.qvel) }))
+        #expect(gym.health.count == probes.count, "Gymnasium answered \(gym.health.count) of \(probes.count) probes")
         for (probe, healthy) in zip(probes, gym.health) { #expect(healthy == probe.healthy, "Gymnasium: \(probe.label)") }
         #expect(!Hopper.isHealthy(positions: [0, .nan, 0, 0, 0, 0], velocities: [0, 0, 0, 0, 0, 0]))
         #expect(!Hopper.isHealthy(positions: [0, .infinity, 0, 0, 0, 0], velocities: [0, 0, 0, 0, 0, 0]))
@@ -91,6 +92,7 @@ struct HealthBoundaryTests {
         }
         let gym = try GymnasiumReference.run(.init(env: "Walker2d-v4",
             health: probes.map { .init(qpos: $0.qpos, qvel: $0.qvel) }))
+        #expect(gym.health.count == probes.count, "Gymnasium answered \(gym.health.count) of \(probes.count) probes")
         for (probe, healthy) in zip(probes, gym.health) { #expect(healthy == probe.healthy, "Gymnasium: \(probe.label)") }
         #expect(!Walker2d.isHealthy(positions: [0, .nan, 0, 0, 0, 0, 0, 0, 0]))
     }

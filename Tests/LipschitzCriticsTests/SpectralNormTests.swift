@@ -87,5 +87,30 @@ struct SpectralNormTests {
         #expect(plain.namedParameters().map(\.name) == ["network.layers.0.weight", "network.layers.0.bias",
                                                        "network.layers.1.weight", "network.layers.1.bias"])
         #expect(r1 == r2)
+
+        // The default critic computes the plain MLP of its weights, Qₑ = W₁ₑ·relu(W₀ₑ·[s, a] + b₀ₑ) + b₁ₑ,
+        // by hand in Double; the spectrally normalised one from the same seed does not.
+        var input = RandomGenerator(seed: 8)
+        let o = Tensor.normal([6, 3], rng: &input), a = Tensor.normal([6, 2], rng: &input)
+        let q = plain(Variable(o), Variable(a)).value.scalars   // [2, 6]
+        let p = plain.parameterValues().mapValues(\.scalars)
+        let w0 = try! #require(p["network.layers.0.weight"]), b0 = try! #require(p["network.layers.0.bias"])
+        let w1 = try! #require(p["network.layers.1.weight"]), b1 = try! #require(p["network.layers.1.bias"])
+        for e in 0..<2 {
+            for row in 0..<6 {
+                let x = (0..<3).map { Double(o.scalars[row * 3 + $0]) } + (0..<2).map { Double(a.scalars[row * 2 + $0]) }
+                var out = Double(b1[e])
+                for j in 0..<4 {
+                    var h = Double(b0[e * 4 + j])
+                    for i in 0..<5 { h += x[i] * Double(w0[(e * 5 + i) * 4 + j]) }
+                    out += Swift.max(h, 0) * Double(w1[e * 4 + j])
+                }
+                #expect(abs(Double(q[e * 6 + row]) - out) < 1e-5, "member \(e), row \(row)")
+            }
+        }
+        var r3 = RandomGenerator(seed: 5)
+        let normalised = CriticEnsemble(observationDimension: 3, actionDimension: 2, hiddenSizes: [4], members: 2,
+                                        spectralNormalization: CriticSpectralNormalization(), rng: &r3)
+        #expect(maxAbsDifference(normalised(Variable(o), Variable(a)).value, plain(Variable(o), Variable(a)).value) > 1e-3)
     }
 }

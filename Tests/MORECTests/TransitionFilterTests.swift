@@ -100,5 +100,21 @@ struct TransitionFilterTests {
         #expect(b1.orderedTransitions().nextObservations == b2.orderedTransitions().nextObservations)
         #expect(s1.meanPenalty! > 0)
         #expect(s1.terminatedRows.reduce(0, +) > 0)
+
+        // The composition, row by row: every stored candidate whose dynamics reward is below the
+        // threshold is stored terminal; the stored rewards are the chosen rows' model rewards minus
+        // 0.5 × the MOPO penalty.
+        let stored = b1.orderedTransitions()
+        let storedCount = stored.rewards.count
+        #expect(storedCount == s1.transitionsAdded)
+        let scores = RuleReward().rewards(observations: stored.observations, actions: stored.actions,
+                                          candidates: stored.nextObservations.reshaped([1, storedCount, 2])).scalars
+        let terminals = stored.terminals.scalars
+        let low = scores.indices.filter { scores[$0] < 0.9 }
+        #expect(!low.isEmpty && low.count < storedCount, "\(low.count) of \(storedCount) rows below the threshold")
+        for i in low { #expect(terminals[i] == 1, "row \(i): reward \(scores[i]) < 0.9 but not terminal") }
+        let storedSum = stored.rewards.scalars.reduce(0.0) { $0 + Double($1) }
+        #expect(abs(storedSum - s1.rewardSum) <= 1e-3 * Swift.max(1, abs(storedSum)))
+        #expect(abs(s1.rewardSum - (s1.rawRewardSum - 0.5 * s1.penaltySum)) <= 1e-3 * Swift.max(1, abs(s1.rawRewardSum)))
     }
 }

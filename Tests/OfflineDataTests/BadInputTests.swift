@@ -44,7 +44,10 @@ struct BadInputTests {
         #expect(report.contains(DatasetProblem(severity: .error, key: "rewards", row: 9, message: "NaN or infinity (first of the file)")))
     }
 
-    @Test("random byte flips give typed errors or correct data")
+    /// HDF5 has no checksums on metadata values or uncompressed data, so a flip there can change
+    /// values undetected; what must hold: a flip never crashes or throws an untyped error, data that
+    /// loads has the file's shapes, and most damage is reported as a typed error.
+    @Test("random byte flips give typed errors, or data of the right shapes")
     func byteFlips() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
@@ -64,6 +67,8 @@ struct BadInputTests {
             do {
                 let data = try D4RLFile.load(path: path)
                 _ = data.qlearningTransitions()
+                #expect(data.observations.shape == good.observations.shape && data.actions.shape == good.actions.shape
+                        && data.rewards.count == good.rewards.count && data.terminals.count == good.terminals.count, "trial \(trial)")
                 if data.observations == good.observations && data.rewards == good.rewards && data.terminals == good.terminals {
                     intact += 1
                 } else {
@@ -75,8 +80,8 @@ struct BadInputTests {
                 typed += 1
             }
         }
-        #expect(typed + intact + changed == 300)
-        #expect(typed > 0)
+        #expect(typed > 0 && intact > 0)
+        #expect(changed < typed, "typed errors \(typed), intact \(intact), silently changed \(changed)")
     }
 
     @Test func truncatedFiles() throws {

@@ -58,7 +58,13 @@ struct D4RLLoaderTests {
         let episodes = data.episodes()
         #expect(episodes.map(\.length).reduce(0, +) == data.count)
         #expect(episodes.allSatisfy { $0.length <= 7 })
-        #expect(episodes.last?.ending == .cut || episodes.last?.rows.upperBound == data.count)
+        // The fixture ends with a cut episode; every earlier episode ends at its terminal or timeout row.
+        #expect(episodes.last?.ending == .cut && episodes.last?.rows.upperBound == data.count)
+        for episode in episodes.dropLast() {
+            let last = episode.rows.upperBound - 1
+            #expect(episode.ending != .cut, "episode ending at row \(last) is cut before the file's end")
+            #expect((episode.ending == .terminal) == data.terminals[last], "episode ending at row \(last)")
+        }
         let first = episodes[0]
         let sum = (first.rows).map { Double(data.rewards[$0]) }.reduce(0, +)
         #expect(abs(first.totalReward - sum) < 1e-9)

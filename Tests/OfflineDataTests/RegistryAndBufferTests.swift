@@ -115,5 +115,20 @@ struct RegistryAndBufferTests {
             let match = (0..<q.count).first { q.observations[$0, 0] == batch.observations[row, 0] }
             #expect(match.map { q.rewards[$0] == batch.rewards[row] } == true)
         }
+
+        // Uniformity: 40 rows tagged by their index, 400 batches of 256 draws; every row's count
+        // must lie within 5σ of 256·400/40 = 2560 (σ ≈ 50), and the counts must not all be equal.
+        let n = 40
+        let tagged = ReplayBuffer(Transitions(observations: Tensor(shape: [n, 5], scalars: (0..<n).flatMap { [Float($0), 0, 0, 0, 0] }),
+                                              actions: Tensor.zeros([n, 2]), rewards: Tensor.zeros([n]),
+                                              nextObservations: Tensor.zeros([n, 5]), terminals: Tensor.zeros([n])))
+        var counts = [Int](repeating: 0, count: n)
+        for _ in 0..<400 {
+            tagged.sample(into: &batch, rng: &rng)
+            for row in 0..<256 { counts[Int(batch.observations[row, 0])] += 1 }
+        }
+        #expect(counts.reduce(0, +) == 256 * 400)
+        #expect(counts.allSatisfy { abs($0 - 2560) <= 250 }, "row counts \(counts)")
+        #expect(Set(counts).count > 1)
     }
 }

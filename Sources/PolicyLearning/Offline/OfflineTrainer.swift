@@ -113,6 +113,9 @@ public final class OfflineTrainer {
     ///     configuration, loaded instead of fitting (and written there after a fit when absent).
     ///     While one run fits it, others given the same cache wait for that fit (`CACHE.lock`).
     ///   - model: a model to use as is instead of ``OfflineTrainingConfiguration/dynamicsSource``'s (a test model).
+    ///   - environment: the task to evaluate in instead of `makeEnvironment(named:)`'s (a task defined
+    ///     outside the library, such as a test's), or `nil`; its spaces must match the dataset's. It is
+    ///     used as given: wrap it in ``TimeLimit`` for an episode length.
     ///   - registry: the algorithms and plug-ins known to the program (the `OfflineRL` umbrella's
     ///     `AlgorithmRegistry.standard` knows every module's); the plug-ins named in
     ///     ``OfflineTrainingConfiguration/plugIns`` are built from it.
@@ -123,7 +126,7 @@ public final class OfflineTrainer {
     ///   environment errors (unknown task), ``DynamicsModels/DynamicsModelError``.
     public init(configuration: OfflineTrainingConfiguration, directory: URL, resume: Bool,
                 dynamicsCache: String? = nil, model: (any DynamicsModel)? = nil,
-                registry: OfflineAlgorithmRegistry = .base, plugIns: [any OfflinePlugIn]? = nil,
+                environment: (any Environment)? = nil, registry: OfflineAlgorithmRegistry = .base, plugIns: [any OfflinePlugIn]? = nil,
                 report: ((String) -> Void)? = nil) throws {
         try configuration.validate()
         let plugIns = try plugIns ?? registry.makePlugIns(for: configuration)
@@ -162,7 +165,7 @@ public final class OfflineTrainer {
         let dataset = resolved.dataset
         environmentName = resolved.environment
         datasetEntry = resolved.entry ?? (try? DatasetRegistry.standard().entry(named: environmentName + "-medium-v2"))
-        evaluationEnvironment = try makeEnvironment(named: environmentName, maxEpisodeSteps: configuration.maxEpisodeSteps)
+        evaluationEnvironment = try environment ?? makeEnvironment(named: environmentName, maxEpisodeSteps: configuration.maxEpisodeSteps)
         let o = dataset.observationDimension, a = dataset.actionDimension
         guard evaluationEnvironment.observationSpec.dimension == o, evaluationEnvironment.actionSpec.dimension == a else {
             throw OfflineTrainingError.invalidConfiguration(

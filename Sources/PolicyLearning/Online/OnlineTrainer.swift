@@ -54,13 +54,17 @@ public final class OnlineTrainer {
     /// Creates a trainer writing into `directory`; with `resume`, continues the run found there.
     /// - Throws: ``TrainingError`` for a bad configuration, an existing run without `resume`, or a
     ///   checkpoint that does not match; environment errors for unknown tasks or missing assets.
-    public init(configuration: OnlineTrainingConfiguration, directory: URL, resume: Bool) throws {
+    /// - Parameter environment: the task to train and evaluate in instead of
+    ///   `makeEnvironment(named: configuration.environment)` (a task defined outside the library, such
+    ///   as a test's), or `nil`; used as given (two copies), so wrap it in ``TimeLimit`` for an episode length.
+    public init(configuration: OnlineTrainingConfiguration, directory: URL, resume: Bool,
+                environment: (any Environment)? = nil) throws {
         try configuration.validate()
         self.configuration = configuration
         self.directory = directory
-        environment = try makeEnvironment(named: configuration.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
-        evaluationEnvironment = try makeEnvironment(named: configuration.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
-        let o = environment.observationSpec.dimension, a = environment.actionSpec.dimension
+        self.environment = try environment ?? makeEnvironment(named: configuration.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
+        evaluationEnvironment = try environment ?? makeEnvironment(named: configuration.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
+        let o = self.environment.observationSpec.dimension, a = self.environment.actionSpec.dimension
         var rng = RandomGenerator(seed: configuration.seed)
         var agentRNG = rng.split()
         agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration.sac, rng: &agentRNG)
