@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import OfflineTestSupport
 import HDF5
 import PolicyLearning
 import DatasetGeneration
@@ -82,7 +83,7 @@ struct DatasetGenerationTests {
     @Test func replayKindsComeFromTheSACRunInOrder() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        var config = OnlineSACTests.pointMassConfiguration(steps: 400)
+        var config = OnlineConfigurations.pointMass(steps: 400)
         config.saveSnapshots = true
         config.replayCapacity = 400
         let run = dir.url.appendingPathComponent("run")
@@ -109,7 +110,7 @@ struct DatasetGenerationTests {
     @Test func fullReplayOfARunEndingMidEpisodeHasEveryRow() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        var config = OnlineSACTests.pointMassConfiguration(steps: 410)   // 20-step episodes: ends mid-episode
+        var config = OnlineConfigurations.pointMass(steps: 410)   // 20-step episodes: ends mid-episode
         config.saveSnapshots = true
         config.evaluationInterval = 205
         config.replayCapacity = 410
