@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Scatter of the dynamics reward against the true one-step MAE (log scale) from an
-`orl morec diagnose` candidates.csv, as the official plot_rollout_figure does (research/morec.md §6).
+`orl morec diagnose` candidates.csv, as the official MOREC repository's plot_rollout_figure does (Luo et al., ICLR 2024, Fig. 4).
 Usage: Experiments/.venv/bin/python Experiments/morec/plot_diagnose.py [DIR]   (default: results/diagnose-halfcheetah-medium-orl-data-h1)"""
 import csv, os, sys
 import matplotlib

@@ -1,6 +1,6 @@
 """The same updates as `orl bench sac-update` / `orl bench dynamics-step`, in JAX (jit).
 
-SAC-N / EDAC follows CORL's edac.py (perf-anchors.md §7, W1) with the same shapes and order
+SAC-N / EDAC follows CORL's edac.py (workload W1 of Experiments/performance/README.md) with the same shapes and order
 (alpha -> actor -> critic (+ eta * diversity) -> Polyak); like our Swift version, the EDAC
 diversity term reuses the TD forward pass of the critics (actions repeated per member).
 The dynamics step follows OfflineRL-Kit's ensemble (W2) with AdamW and per-layer weight decay.

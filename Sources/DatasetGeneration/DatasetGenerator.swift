@@ -45,6 +45,9 @@ public struct DatasetGenerator {
     @discardableResult
     public func generate(to path: String, workDirectory: URL, progress: ((String) -> Void)? = nil) throws
         -> OfflineDataset {
+        // One generation per work directory (its chunks are this run's resume point).
+        let ownership = try RunDirectoryLock(workDirectory)
+        defer { withExtendedLifetime(ownership) {} }
         let env = try makeEnvironment(named: environment)
         let o = env.observationSpec.dimension, a = env.actionSpec.dimension
         var metadata = ["algorithm": "SAC", "generator": "swift-offline-rl \(OfflineRLVersion.string)",
