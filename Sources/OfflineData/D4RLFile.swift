@@ -8,11 +8,12 @@ import HDF5
 /// let q = data.qlearningTransitions()        // as d4rl.qlearning_dataset
 /// ```
 public enum D4RLFile {
-    /// What to do with NaN/Inf values when loading.
+    /// What to do with values a trainer cannot use when loading.
     public enum Validation: Sendable {
-        /// Throw ``OfflineDataError/nonFinite(file:key:row:)`` at the first NaN/Inf.
+        /// Throw the first error-level problem: ``OfflineDataError/nonFinite(file:key:row:)`` for
+        /// NaN/Inf, ``OfflineDataError/invalidData(file:problem:)`` for the others.
         case strict
-        /// Load anyway; call ``OfflineDataset/validate()`` to list the problems.
+        /// Load anyway; call ``OfflineDataset/validate(actionBound:)`` to list the problems.
         case report
     }
 
