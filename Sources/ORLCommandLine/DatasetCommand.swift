@@ -21,10 +21,15 @@ extension ORL.Dataset {
         @Argument(help: "A file path (.hdf5 or NeoRL .npz) or a registered dataset name.")
         var fileOrName: String
 
+        @Option(help: "Actions must lie in [-b, b] (default: the task's bound when the task is known, e.g. 1 for hopper).")
+        var actionBound: Float?
+
         func run() throws {
             let registry = try DatasetRegistry.standard()
             let (path, entry) = try registry.resolve(fileOrName)
             let data = path.hasSuffix(".npz") ? try NeoRLFile.load(path: path) : try D4RLFile.load(path: path, validation: .report)
+            let task = entry?.environment ?? data.metadata["environment"]
+            let bound = actionBound ?? task.flatMap(ActionBounds.bound(forEnvironment:))
             print("file: \(path)")
             if let entry { print("registered as: \(entry.name) (\(entry.source), \(entry.environment))") }
             print("keys:")
@@ -44,10 +49,19 @@ extension ORL.Dataset {
                     print("note: the registry expects \(expected) transitions")
                 }
             }
-            let problems = data.validate()
+            let problems = data.validate(actionBound: bound)
             print(problems.isEmpty ? "validation: no problems" : "validation: \(problems.count) problem(s)")
             for problem in problems { print("  \(problem)") }
+            print(bound.map { "actions checked against [-\($0), \($0)]" } ?? "actions not checked: unknown task (use --action-bound)")
+            let errors = problems.count(where: { $0.severity == .error })
+            if errors > 0 { throw ValidationFailed(count: errors) }
         }
+    }
+
+    /// `inspect` found error-level problems: exit status 1 after the listing.
+    struct ValidationFailed: Error, CustomStringConvertible {
+        var count: Int
+        var description: String { "\(count) error-level problem(s): the dataset should not be used for training" }
     }
 
     struct List: ParsableCommand {

@@ -8,24 +8,38 @@ import HDF5
 /// let q = data.qlearningTransitions()        // as d4rl.qlearning_dataset
 /// ```
 public enum D4RLFile {
-    /// What to do with NaN/Inf values when loading.
+    /// What to do with values a trainer cannot use when loading.
     public enum Validation: Sendable {
-        /// Throw ``OfflineDataError/nonFinite(file:key:row:)`` at the first NaN/Inf.
+        /// Throw the first error-level problem: ``OfflineDataError/nonFinite(file:key:row:)`` for
+        /// NaN/Inf, ``OfflineDataError/invalidData(file:problem:)`` for the others.
         case strict
-        /// Load anyway; call ``OfflineDataset/validate()`` to list the problems.
+        /// Load anyway; call ``OfflineDataset/validate(actionBound:)`` to list the problems.
         case report
     }
 
-    /// Loads a D4RL-format file. float32 and float64 arrays are accepted (converted to Float32);
-    /// rewards and flags may be `(N,)` or `(N, 1)`; flags may be bool, integer or float.
+    /// Loads a D4RL-format file. `observations`, `actions`, `rewards` and `next_observations`
+    /// must be float32 or float64 (converted to Float32); integer-typed ones are refused with
+    /// their dtype. Rewards and flags may be `(N,)` or `(N, 1)`; flags may be bool, integer or
+    /// float but must hold only 0 and 1. `infos/*` may be any numeric type (converted to Float32).
+    ///
+    /// With ``Validation/strict`` every error-level problem of ``OfflineDataset/validate(actionBound:)``
+    /// is thrown: no rows, NaN/Inf, magnitudes beyond ``OfflineDataset/largestUsableMagnitude``,
+    /// flags other than 0/1, rows both terminal and timeout (refused, not converted), and, when
+    /// `actionBound` is given, actions outside the action space.
     ///
     /// - Parameters:
     ///   - path: The HDF5 file.
-    ///   - validation: ``Validation/strict`` (default) rejects NaN/Inf; ``Validation/report`` keeps them.
+    ///   - validation: ``Validation/strict`` (default) refuses bad values; ``Validation/report``
+    ///     keeps them (a flag other than 0/1 counts as true when non-zero and is listed in
+    ///     ``OfflineDataset/loadProblems``).
+    ///   - actionBound: The action space's bound (actions in `[-b, b]`; 1 for the MuJoCo tasks,
+    ///     see ``ActionBounds``), or nil when not known.
     /// - Returns: The dataset, with `storedLayout` describing every key as stored.
     /// - Throws: ``HDF5Error`` for missing, non-HDF5, truncated or corrupt files and missing keys;
-    ///   ``OfflineDataError`` for unequal lengths, wrong ranks, disagreeing widths or NaN/Inf.
-    public static func load(path: String, validation: Validation = .strict) throws -> OfflineDataset {
+    ///   ``OfflineDataError`` for unequal lengths, wrong ranks, disagreeing widths, wrong dtypes,
+    ///   NaN/Inf (``OfflineDataError/nonFinite(file:key:row:)``) and the other refused values
+    ///   (``OfflineDataError/invalidData(file:problem:)``, naming the key and first row).
+    public static func load(path: String, validation: Validation = .strict, actionBound: Float? = nil) throws -> OfflineDataset {
         let file = try HDF5File(path: path)
         let root = file.root
         var layout = [String: String]()
@@ -42,9 +56,10 @@ public enum D4RLFile {
             guard d.shape[0] == n else {
                 throw OfflineDataError.lengthMismatch(file: path, key: key, expected: n, found: d.shape[0])
             }
-            try requireNumeric(d, path: path)
+            try requireFloat(d, path: path)
             return try d.readTensor()
         }
+        var loadProblems = [DatasetProblem]()
         func flags(_ key: String) throws -> [Bool] {
             let d = try root.dataset(key)
             let length = try squeezedLength(d, path: path)
@@ -52,11 +67,19 @@ public enum D4RLFile {
             guard d.elementType == .bool || d.elementType.isNumeric else {
                 throw OfflineDataError.wrongType(file: path, key: key, expected: "bool or number", found: "\(d.elementType)")
             }
-            return try d.read(Bool.self)
+            let values = try d.read(Double.self)
+            if let row = values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                let bad = values.count(where: { $0 != 0 && $0 != 1 })
+                let problem = DatasetProblem(severity: .error, key: key, row: row,
+                                             message: "\(bad) flags are neither 0 nor 1 (first: \(values[row]))")
+                if validation == .strict { throw OfflineDataError.invalidData(file: path, problem: problem) }
+                loadProblems.append(problem)
+            }
+            return values.map { $0 != 0 }
         }
         let observations = try matrix("observations")
         let actions = try matrix("actions")
-        try requireNumeric(rewardsSet, path: path)
+        try requireFloat(rewardsSet, path: path)
         let rewards = try rewardsSet.readTensor().reshaped([n])
         let terminals = try flags("terminals")
         let timeouts = root.contains("timeouts") ? try flags("timeouts") : nil
@@ -96,9 +119,8 @@ public enum D4RLFile {
                                          terminals: terminals, timeouts: timeouts, nextObservations: next,
                                          infos: infos, metadata: metadata)
         dataset.storedLayout = layout
-        if validation == .strict, let bad = dataset.validate().first(where: { $0.message.hasPrefix("NaN") }) {
-            throw OfflineDataError.nonFinite(file: path, key: bad.key, row: bad.row ?? 0)
-        }
+        dataset.loadProblems = loadProblems
+        if validation == .strict, let error = dataset.firstError(actionBound: actionBound) { throw error }
         return dataset
     }
 
@@ -109,8 +131,9 @@ public enum D4RLFile {
         throw OfflineDataError.wrongShape(file: path, key: d.key, expected: "(N,) or (N, 1)", found: d.shape)
     }
 
-    static func requireNumeric(_ d: HDF5Dataset, path: String) throws {
-        guard d.elementType.isNumeric else {
+    /// Refuses anything but float32 and float64 (integers included: no silent conversion).
+    static func requireFloat(_ d: HDF5Dataset, path: String) throws {
+        guard d.elementType == .float32 || d.elementType == .float64 else {
             throw OfflineDataError.wrongType(file: path, key: d.key, expected: "float32 or float64", found: "\(d.elementType)")
         }
     }

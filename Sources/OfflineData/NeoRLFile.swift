@@ -13,7 +13,9 @@ public enum NeoRLFile {
     ///
     /// - Parameter path: The `.npz` file.
     /// - Returns: The data in D4RL's field names, `next_obs` as `nextObservations`.
-    /// - Throws: ``OfflineDataError`` for missing keys, length mismatches, NaN/Inf or a damaged archive.
+    /// - Throws: ``OfflineDataError`` for missing keys, length mismatches, NaN/Inf, a damaged
+    ///   archive, or the error-level problems of ``OfflineDataset/validate(actionBound:)`` (no rows,
+    ///   magnitudes beyond ``OfflineDataset/largestUsableMagnitude``, `done` other than 0/1).
     public static func load(path: String) throws -> OfflineDataset {
         let arrays = try NumpyArchive.read(path: path)
         func array(_ key: String) throws -> NumpyArray {
@@ -40,6 +42,10 @@ public enum NeoRLFile {
             }
             next = tensor(nextObs, obs.shape)
         }
+        if let row = done.values.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw OfflineDataError.invalidData(file: path, problem: DatasetProblem(
+                severity: .error, key: "done", row: row, message: "flags must be 0 or 1 (found \(done.values[row]))"))
+        }
         let terminals = done.values.map { $0 != 0 }
         var timeouts = [Bool](repeating: false, count: n)
         if let index = arrays["index"] {
@@ -53,9 +59,7 @@ public enum NeoRLFile {
                                          rewards: tensor(reward, [n]), terminals: terminals, timeouts: timeouts,
                                          nextObservations: next)
         dataset.storedLayout = Dictionary(uniqueKeysWithValues: arrays.map { ($0.key, "\($0.value.descriptor) \($0.value.shape)") })
-        if let bad = dataset.validate().first(where: { $0.message.hasPrefix("NaN") }) {
-            throw OfflineDataError.nonFinite(file: path, key: bad.key, row: bad.row ?? 0)
-        }
+        if let error = dataset.firstError(actionBound: nil) { throw error }
         return dataset
     }
 }

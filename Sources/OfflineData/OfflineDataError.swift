@@ -11,6 +11,10 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
     case wrongType(file: String, key: String, expected: String, found: String)
     /// A NaN or infinity, at the first offending row.
     case nonFinite(file: String, key: String, row: Int)
+    /// Values a loader refuses: no rows, a magnitude beyond ``OfflineDataset/largestUsableMagnitude``,
+    /// a flag other than 0/1, a row both terminal and timeout, an action outside the action space.
+    /// `problem` names the key and the first offending row.
+    case invalidData(file: String, problem: DatasetProblem)
     /// A `.npz`/`.npy` container that cannot be decoded.
     case badArchive(file: String, key: String, reason: String)
     /// A dataset name that is not in the registry; `suggestions` are the closest known names.
@@ -35,6 +39,8 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(file): '\(key)': expected \(expected), found \(found)"
         case let .nonFinite(file, key, row):
             return "\(file): '\(key)' holds NaN or infinity, first at row \(row)"
+        case let .invalidData(file, problem):
+            return "\(file): \(problem)"
         case let .badArchive(file, key, reason):
             return "\(file): '\(key)': \(reason)"
         case let .unknownDataset(name, suggestions):

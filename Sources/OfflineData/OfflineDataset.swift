@@ -25,6 +25,9 @@ public struct OfflineDataset: Sendable {
     public var metadata: [String: String]
     /// Every key of the source with its stored dtype and shape (`"float64 [202000, 17]"`).
     public var storedLayout: [String: String]
+    /// Problems the loader found in what it converted (a flag of 2 read as true when loading
+    /// with ``D4RLFile/Validation/report``); ``validate(actionBound:)`` includes them.
+    public var loadProblems: [DatasetProblem]
 
     /// Creates a dataset from arrays whose first dimensions all equal `rewards.count`.
     ///
@@ -86,6 +89,7 @@ public struct OfflineDataset: Sendable {
         self.infos = infos
         self.metadata = metadata
         self.storedLayout = [:]
+        self.loadProblems = []
     }
 
     /// The number of rows (transitions as stored).
