@@ -97,3 +97,26 @@ struct ReproducibleFilesTests {
         #expect(timing["dynamics_fit_seconds"] != nil && timing["checkpoint_step"] == 200)
     }
 }
+
+@Suite("A run records its dataset's identity")
+struct DatasetIdentityRecordTests {
+    /// A resume on a dataset whose content changed is refused, before the first checkpoint too.
+    @Test func aChangedDatasetIsRefusedOnResume() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
+        let run = dir.url.appendingPathComponent("run")
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        _ = try OfflineTrainer(configuration: config, directory: run, resume: false)
+        let recorded = try JSONDecoder().decode(DatasetIdentity.self, from: Data(contentsOf: run.appendingPathComponent("dataset.json")))
+        #expect(recorded.sha256 == (try DatasetIdentity(path: data)).sha256)
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5, seed: 99)      // other content, same name
+        do {
+            _ = try OfflineTrainer(configuration: config, directory: run, resume: true)
+            Issue.record("a resume on changed data was accepted")
+        } catch let error as OfflineTrainingError {
+            #expect("\(error)".contains("its content changed"))
+        }
+    }
+}

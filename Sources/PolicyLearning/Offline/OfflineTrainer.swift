@@ -23,7 +23,8 @@ import HDF5
 /// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
 /// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
 /// `progress.csv` (one row per evaluation), `checkpoint.h5` (the latest resume point) and
-/// `final.h5` (the trained agent), `timing.json` (clock readings) and `.lock` (the owner's PID). A
+/// `final.h5` (the trained agent), `dataset.json` (the dataset's path, size and SHA-256),
+/// `timing.json` (clock readings) and `.lock` (the owner's PID). A
 /// run killed at any point and continued with `resume: true` produces the same parameters and logs
 /// as an uninterrupted one (same machine and thread count). Two identical runs write byte-identical
 /// `config.json`, `dynamics.h5`, `dynamics.json`, `checkpoint.h5` and `final.h5` (check a
@@ -162,6 +163,7 @@ public final class OfflineTrainer {
 
         // Dataset and task.
         let resolved = try ResolvedDataset(configuration.dataset, environment: configuration.environment)
+        try Self.recordDatasetIdentity(try resolved.identity(), in: directory, resume: resume && hasRun)
         let dataset = resolved.dataset
         environmentName = resolved.environment
         datasetEntry = resolved.entry ?? (try? DatasetRegistry.standard().entry(named: environmentName + "-medium-v2"))
@@ -286,6 +288,18 @@ public final class OfflineTrainer {
         }
         log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
         if let fitSeconds { try recordTiming(["dynamics_fit_seconds": fitSeconds]) }
+    }
+
+    /// The dataset a run was made on: `dataset.json` (path, size, SHA-256), written at its start; a
+    /// resume whose dataset's content differs is refused, even before the first checkpoint.
+    static func recordDatasetIdentity(_ identity: DatasetIdentity, in directory: URL, resume: Bool) throws {
+        let path = directory.appendingPathComponent("dataset.json").path
+        if resume, let data = FileManager.default.contents(atPath: path),
+           let saved = try? JSONDecoder().decode(DatasetIdentity.self, from: data), !saved.sameContent(as: identity) {
+            throw OfflineTrainingError.checkpointMismatch(
+                file: path, reason: "the run was made on \(saved), the dataset now is \(identity): its content changed")
+        }
+        try AtomicFile.write(try prettyJSON(identity), to: path)
     }
 
     /// Whether the run has reached ``OfflineTrainingConfiguration/totalSteps`` and written its

@@ -22,5 +22,15 @@ public struct ResolvedDataset {
             throw OfflineTrainingError.unknownEnvironment(dataset: name)
         }
         self.environment = task.lowercased()
+        // The task is known only now: actions outside its action space are an error, not data.
+        if let bound = ActionBounds.bound(forEnvironment: self.environment),
+           let problem = dataset.validate(actionBound: bound).first(where: { $0.severity == .error }) {
+            throw OfflineDataError.invalidData(file: path, problem: problem)
+        }
     }
+
+    /// The file's identity (size and SHA-256), which a run records so a resume can tell that its
+    /// dataset's content changed.
+    /// - Throws: ``OfflineDataError`` when the file cannot be read.
+    public func identity() throws -> DatasetIdentity { try DatasetIdentity(path: path) }
 }
