@@ -21,6 +21,17 @@ struct Corridor: Environment, Sendable {
     static let nearReward = 4.0, farReward = 10.0
     /// The discount the checks train with.
     static let discount: Float = 0.9
+
+    /// The learner's settings every corridor check shares: small networks, fast learning rates,
+    /// the task's discount (other SAC settings stay the caller's).
+    static func tune(_ sac: inout SACConfiguration) {
+        sac.hiddenSizes = [64, 64]
+        sac.batchSize = 128
+        sac.discount = discount
+        sac.actorLearningRate = 1e-3
+        sac.criticLearningRate = 1e-3
+        sac.alphaLearningRate = 1e-3
+    }
     /// The optimal undiscounted return.
     static let optimalReturn = farReward
 

@@ -28,12 +28,7 @@ struct OfflineCorridorTests {
         c.checkpointInterval = steps
         c.evaluationEpisodes = 10
         c.maxEpisodeSteps = 20
-        c.sac.hiddenSizes = [64, 64]
-        c.sac.batchSize = 128
-        c.sac.discount = Corridor.discount
-        c.sac.actorLearningRate = 1e-3
-        c.sac.criticLearningRate = 1e-3
-        c.sac.alphaLearningRate = 1e-3
+        Corridor.tune(&c.sac)
         return c
     }
 

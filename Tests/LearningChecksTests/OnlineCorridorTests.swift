@@ -21,12 +21,7 @@ struct OnlineCorridorTests {
         c.evaluationEpisodes = 5
         c.checkpointInterval = 10_000
         c.replayCapacity = 10_000
-        c.sac.hiddenSizes = [64, 64]
-        c.sac.batchSize = 128
-        c.sac.discount = Corridor.discount
-        c.sac.actorLearningRate = 1e-3
-        c.sac.criticLearningRate = 1e-3
-        c.sac.alphaLearningRate = 1e-3
+        Corridor.tune(&c.sac)
         c.seed = 3
         let trainer = try OnlineTrainer(configuration: c, directory: dir.url.appendingPathComponent("run"), resume: false,
                                         environment: Corridor.timeLimited())

@@ -4,6 +4,13 @@ import TestSupport
 import OfflineTestSupport
 import PolicyLearning
 
+/// A point-mass dataset in `dir`, a run directory beside it, and a tiny MOPO configuration of 100 updates.
+private func pointMassRun(in dir: TemporaryDirectory) throws -> (data: String, run: URL, config: OfflineTrainingConfiguration) {
+    let data = dir.path("pointmass.hdf5")
+    try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
+    return (data, dir.url.appendingPathComponent("run"), OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100))
+}
+
 @Suite("A run directory: one owner, the configuration recorded before any work, atomic logs", .serialized)
 struct RunDirectoryTests {
     /// A second trainer on a directory another one owns is refused, naming the holder's PID;
@@ -11,10 +18,7 @@ struct RunDirectoryTests {
     @Test func oneOwnerPerRunDirectory() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
-        let run = dir.url.appendingPathComponent("run")
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        let (_, run, config) = try pointMassRun(in: dir)
         do {
             let first = try OfflineTrainer(configuration: config, directory: run, resume: false)
             #expect(throws: RunDirectoryError.busy(directory: run.path, holder: getpid())) {
@@ -35,10 +39,8 @@ struct RunDirectoryTests {
     @Test func resumeBeforeTheFirstCheckpointComparesTheConfiguration() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
-        let run = dir.url.appendingPathComponent("run")
-        var config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        let (_, run, tiny) = try pointMassRun(in: dir)
+        var config = tiny
         _ = try OfflineTrainer(configuration: config, directory: run, resume: false)   // fitted, no checkpoint yet
         #expect(!FileManager.default.fileExists(atPath: run.appendingPathComponent("checkpoint.h5").path))
         config.seed += 1
@@ -104,10 +106,7 @@ struct DatasetIdentityRecordTests {
     @Test func aChangedDatasetIsRefusedOnResume() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data, episodes: 5)
-        let run = dir.url.appendingPathComponent("run")
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        let (data, run, config) = try pointMassRun(in: dir)
         _ = try OfflineTrainer(configuration: config, directory: run, resume: false)
         let recorded = try JSONDecoder().decode(DatasetIdentity.self, from: Data(contentsOf: run.appendingPathComponent("dataset.json")))
         #expect(recorded.sha256 == (try DatasetIdentity(path: data)).sha256)
