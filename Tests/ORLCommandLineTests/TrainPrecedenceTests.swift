@@ -130,3 +130,30 @@ struct RunListCompatibilityTests {
         }
     }
 }
+
+@Suite("Every registered algorithm's configuration round-trips and compares field by field")
+struct EveryAlgorithmConfigurationTests {
+    /// For every `--algo` recipe: the complete tree reads back to the same configuration, and a
+    /// change to a loop field, a nested SAC field or any numeric field of any plug-in's settings is
+    /// named by the resume comparison with its dotted path.
+    @Test(arguments: AlgorithmRegistry.standard.recipes.map(\.name))
+    func roundTripAndComparison(algorithm: String) throws {
+        let registry = AlgorithmRegistry.standard
+        let c = try registry.configuration(algorithm: algorithm, dataset: "hopper-medium-v2", preset: .short)
+        #expect(try OfflineTrainingConfiguration.reading(c.settingsTree) == c)
+        var changed = c
+        changed.sac.batchSize += 1
+        changed.rolloutInterval += 1
+        var expected = ["rolloutInterval", "sac.batchSize"]
+        for (key, settings) in c.plugIns {
+            guard case var .object(fields) = settings,
+                  let field = fields.keys.sorted().first(where: { if case .number = fields[$0]! { return true } else { return false } }),
+                  case let .number(value)? = fields[field] else { continue }
+            fields[field] = .number(value + 1)
+            changed.plugIns[key] = .object(fields)
+            expected.append("plugIns.\(key).\(field)")
+        }
+        #expect(OfflineTrainer.changedSettings(saved: c.settingsTree, current: changed) == expected.sorted())
+        #expect(try registry.completed(changed).plugIns.keys.sorted() == c.plugIns.keys.sorted())
+    }
+}
