@@ -136,7 +136,7 @@ public enum DatasetGenerationError: Error, CustomStringConvertible, Equatable {
         case let .invalidRequest(message): return message
         case let .policyChecksumMismatch(path, expected, found):
             return "\(path) has SHA-256 \(found), but the dataset registry records \(expected) for the policy this "
-                + "project's -orl datasets were made with; restore the tracked file (`git checkout -- \(path)`), "
+                + "project's -orl datasets were made with; restore the original (delete the file and run `scripts/setup`), "
                 + "or keep your own policies in another folder (`orl dataset policies --out DIR`) and pass `--policies DIR`"
         }
     }

@@ -5,8 +5,8 @@ import PolicyLearning
 import DatasetGeneration
 
 /// `orl dataset generate` end to end on a fresh clone: a small hopper-medium set made with the
-/// tracked behaviour policy (checked against the registry's SHA-256), twice, byte for byte.
-@Suite("Dataset generation with the tracked policies")
+/// restored behaviour policy (checked against the registry's SHA-256), twice, byte for byte.
+@Suite("Dataset generation with the recorded policies")
 struct TrackedPolicyGenerationTests {
     /// The SHA-256 of the file below, per OpenBLAS kernel family it was recorded under
     /// (`BLASRuntime.coreName`; float32 products, and so hopper's episodes, differ between families).

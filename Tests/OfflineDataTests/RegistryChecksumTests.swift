@@ -3,7 +3,7 @@ import OfflineData
 import Testing
 import TestSupport
 
-@Suite("Registry checksums: tracked policies and generated datasets")
+@Suite("Registry checksums: behaviour policies and generated datasets")
 struct RegistryChecksumTests {
     static let datasets = Python.repositoryRoot.appendingPathComponent("Datasets")
 
@@ -15,7 +15,7 @@ struct RegistryChecksumTests {
             #expect(policy.name == "\(policy.environment)-\(policy.role)")
             #expect(policy.fileName == "policies/\(policy.name).h5")
             let path = Self.datasets.appendingPathComponent(policy.fileName).path
-            #expect(FileManager.default.fileExists(atPath: path), "\(path) is missing: the behaviour policies are tracked in git")
+            #expect(FileManager.default.fileExists(atPath: path), "\(path) is missing: `scripts/setup` restores the behaviour policies from this repository's history")
             #expect(FileManager.default.fileExists(atPath: path.replacingOccurrences(of: ".h5", with: ".json")))
             #expect(try SHA256Checksum.hexDigest(ofFileAt: path) == policy.sha256,
                     "\(policy.fileName) differs from the registry's SHA-256 (Datasets/manifest.json)")
