@@ -337,7 +337,8 @@ public final class OfflineTrainer {
             let realRows = sampler.realCount(batchSize: batch.batchSize, modelCount: modelBuffer.count)
             for plugIn in mixedBatchPlugIns { plugIn.realRowCount = realRows }
             let metrics = agent.update(batch, rng: &rng)
-            if let bad = metrics.keys.sorted().first(where: { !metrics[$0]!.isFinite }) {
+            if !metrics.values.allSatisfy(\.isFinite) {   // no allocation on the common path
+                let bad = metrics.keys.sorted().first { !metrics[$0]!.isFinite }!
                 throw OfflineTrainingError.nonFinite(phase: "SAC update", step: step + 1, quantity: bad)
             }
             accumulate(metrics)
