@@ -12,6 +12,8 @@ public enum DynamicsModelError: Error, CustomStringConvertible, Equatable {
     case unusableValue(name: String, row: Int, value: Float)
     /// A quantity became NaN or infinite during training.
     case nonFinite(phase: String, epoch: Int, quantity: String)
+    /// The fit's `checkpoint` callback asked it to stop after `epoch` (its state is saved).
+    case stopRequested(epoch: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +29,8 @@ public enum DynamicsModelError: Error, CustomStringConvertible, Equatable {
             return "dynamics data: \(name) row \(row) holds \(value), which is not finite or beyond ±\(DynamicsEnsemble.largestUsableMagnitude) (its square overflows Float32); fix or drop that row"
         case let .nonFinite(phase, epoch, quantity):
             return "\(phase): the \(quantity) became NaN or infinite in epoch \(epoch); check the data's scale and the learning rate"
+        case let .stopRequested(epoch):
+            return "the dynamics fit stopped on request after epoch \(epoch) with its state saved; continue with --resume"
         }
     }
 }

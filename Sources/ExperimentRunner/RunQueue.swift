@@ -23,6 +23,8 @@ public struct RunQueue {
         case finished
         /// Could not start, or exited non-zero.
         case failed(String)
+        /// Stopped on request (``StopRequest``, a Slurm time limit) with its checkpoint written.
+        case stopped
     }
 
     /// Starts the runs.
@@ -71,6 +73,8 @@ public struct RunQueue {
         }
         let resume = current == .resumable && !run.arguments.contains("--resume")
         say("running", run.directory + (current == .resumable ? " (resuming)" : ""))
+        let failureMarker = (run.directory as NSString).appendingPathComponent(RunLineState.failureMarker)
+        try? FileManager.default.removeItem(atPath: failureMarker)
         let exitStatus: Int32
         do {
             exitStatus = try launcher.launch(arguments: run.arguments + (resume ? ["--resume"] : []),
@@ -78,7 +82,14 @@ public struct RunQueue {
         } catch {
             return fail(run, list, "could not start: \(error)")
         }
-        guard exitStatus == 0 else { return fail(run, list, "exit \(exitStatus); see its stderr.log") }
+        if exitStatus == StopRequest.exitStatus || (exitStatus != 0 && StopRequest.isRequested) {
+            say("stopped", run.directory + " (on request; resumable)")
+            return .stopped
+        }
+        guard exitStatus == 0 else {
+            try? AtomicFile.write(Data("exit \(exitStatus)\n".utf8), to: failureMarker)
+            return fail(run, list, "exit \(exitStatus); see its stderr.log")
+        }
         if let archive {
             // The run's own folder still holds everything; a failed copy is retried after the next run.
             do { try archive.archive(run.directory) } catch { say("WARNING", "archiving \(run.directory) failed (\(error))") }
@@ -115,6 +126,8 @@ public struct ProcessLauncher: RunLauncher {
     }
 
     /// Starts a process, appending its output to the given files (or this process's own), and waits.
+    /// A stop requested of this process meanwhile (``StopRequest``) is passed on to the child as
+    /// `SIGUSR1`, once, so a run checkpoints before a Slurm time limit.
     public static func spawn(_ path: String, _ arguments: [String], stdout: String?, stderr: String?) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
@@ -123,8 +136,16 @@ public struct ProcessLauncher: RunLauncher {
         if let stdout { process.standardOutput = try appending(stdout) }
         if let stderr { process.standardError = try appending(stderr) }
         try process.run()
+        var forwarded = false
+        while process.isRunning {
+            if !forwarded && StopRequest.isRequested {
+                kill(process.processIdentifier, SIGUSR1)
+                forwarded = true
+            }
+            usleep(50_000)
+        }
         process.waitUntilExit()
-        return process.terminationStatus
+        return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 
     private static func appending(_ path: String) throws -> FileHandle {

@@ -7,7 +7,7 @@ public struct ORL: ParsableCommand {
         commandName: "orl",
         abstract: "Offline model-based reinforcement learning in Swift.",
         version: OfflineRLVersion.string,
-        subcommands: [Demo.self, Train.self, Evaluate.self, Reproduce.self, SAC.self, Dataset.self, Bench.self,
+        subcommands: [Demo.self, Train.self, Evaluate.self, Reproduce.self, Results.self, SAC.self, Dataset.self, Bench.self,
                       MOREC.self, RAVLCommand.self]
     )
 

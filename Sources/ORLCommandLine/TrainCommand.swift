@@ -16,7 +16,9 @@ extension ORL {
                 The run directory (default runs/ALGO-DATASET-seedS) holds config.json, metadata.json, \
                 dynamics.h5, progress.jsonl/.csv, checkpoint.h5 and final.h5; --resume continues from \
                 checkpoint.h5 and refuses a changed configuration, naming what changed. The seed defaults to 1 \
-                (OfflineRL-Kit's).
+                (OfflineRL-Kit's). On SIGUSR1 (what Slurm's --signal sends before a time limit) the run trains \
+                on to its next evaluation, or finishes the current dynamics-fit epoch, writes its checkpoint \
+                there and exits with status 75; --resume then continues it exactly.
                 """)
 
         @Option(help: "Algorithm: \(AlgorithmRegistry.standard.recipes.map(\.name).joined(separator: ", ")).")
@@ -160,14 +162,26 @@ extension ORL {
                   "\(c.sac.critics) critics, real ratio \(c.realRatio), dynamics \(c.dynamicsSource), seed \(c.seed), " +
                   "plug-ins \(c.plugIns.keys.sorted().joined(separator: ", "))")
             print("run directory: \(directory.path)")
-            let trainer = try OfflineTrainer(configuration: c, directory: directory, resume: runDirectory.resume, dynamicsCache: dynamicsCache,
+            StopRequest.install()   // SIGUSR1 (Slurm's --signal before a time limit): checkpoint at the next evaluation, exit 75
+            let trainer: OfflineTrainer
+            do {
+                trainer = try OfflineTrainer(configuration: c, directory: directory, resume: runDirectory.resume, dynamicsCache: dynamicsCache,
                                              registry: registry, report: printError)
-            if trainer.isFinished {
-                print("the run in \(directory.path) is finished at step \(trainer.step); nothing to do")
-                throw ExitCode(Self.nothingToDo)
+                if trainer.isFinished {
+                    print("the run in \(directory.path) is finished at step \(trainer.step); nothing to do")
+                    throw ExitCode(Self.nothingToDo)
+                }
+                if trainer.step > 0 { print("resuming at step \(trainer.step)") }
+                try trainer.run { progress in printError(progress.text) }
+            } catch let error as OfflineTrainingError {
+                guard case .stopRequested = error else { throw error }
+                printError(error.description)
+                throw ExitCode(StopRequest.exitStatus)
+            } catch let error as DynamicsModelError {
+                guard case .stopRequested = error else { throw error }
+                printError(error.description)
+                throw ExitCode(StopRequest.exitStatus)
             }
-            if trainer.step > 0 { print("resuming at step \(trainer.step)") }
-            try trainer.run { progress in printError(progress.text) }
             if let last = trainer.evaluations.last {
                 let score = last.normalizedScore.map { String(format: ", normalized score %.1f ± %.1f", $0, last.normalizedScoreStd ?? 0) } ?? ""
                 print("final evaluation at step \(last.step): return \(String(format: "%.1f ± %.1f", last.result.mean, last.result.standardDeviation))\(score)")

@@ -240,6 +240,7 @@ public final class OfflineTrainer {
                     } catch {
                         throw .checkpoint(file: dynamicsFitFile, problem: "\(error)")
                     }
+                    if StopRequest.isRequested { throw .stopRequested(epoch: state.epoch) }
                 })
                 dynamicsFit = fit
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
@@ -346,7 +347,12 @@ public final class OfflineTrainer {
 
             let wall = wallSecondsBefore + monotonicSeconds() - start
             if step % configuration.evaluationInterval == 0 || step == total { try evaluateAndLog(wallSeconds: wall) }
-            if step % configuration.checkpointInterval == 0 || step == total { try saveCheckpoint(wallSeconds: wall) }
+            let atEvaluation = step % configuration.evaluationInterval == 0
+            if step % configuration.checkpointInterval == 0 || step == total || (atEvaluation && StopRequest.isRequested) {
+                try saveCheckpoint(wallSeconds: wall)
+            }
+            // A requested stop waits for an evaluation: no per-window metric is pending there.
+            if atEvaluation && step < total && StopRequest.isRequested { throw OfflineTrainingError.stopRequested(step: step) }
             let now = monotonicSeconds()
             if let progress, now - lastReport >= 2 || step == stop {
                 let line = ProgressLine(step: step, totalSteps: total,

@@ -233,6 +233,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
     case checkpointMismatch(file: String, reason: String)
     /// The output directory already holds a run.
     case outputExists(directory: String)
+    /// A stop was requested (``StopRequest``); the run's checkpoint at `step` is written.
+    case stopRequested(step: Int)
 
     /// What went wrong, without the "invalid offline training configuration" prefix of a bad setting.
     public var reason: String {
@@ -254,6 +256,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpointMismatch(file, reason): return "cannot resume from \(file): \(reason)"
         case let .outputExists(directory):
             return "\(directory) already holds a run; pass --resume to continue it or choose another --out"
+        case let .stopRequested(step):
+            return "stopped on request at step \(step) with its checkpoint written; continue with --resume"
         }
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+import Synchronization
+
+/// A process-wide request to stop training at the next point where a checkpoint captures the run
+/// exactly, set by a signal (`orl train` listens for `SIGUSR1`, which a Slurm job receives
+/// `--signal` seconds before its time limit). ``OfflineTrainer`` checks it after every update and
+/// after every epoch of a dynamics fit: it trains on to the next evaluation (at most
+/// ``OfflineTrainingConfiguration/evaluationInterval`` updates, where no per-window state is
+/// pending), writes a checkpoint there and throws ``OfflineTrainingError/stopRequested(step:)``,
+/// so the resumed run ends bit for bit equal to an uninterrupted one.
+public enum StopRequest {
+    private static let flag = Atomic<Bool>(false)
+
+    /// The exit status of a command that stopped on request with its checkpoint written (`EX_TEMPFAIL`).
+    public static let exitStatus: Int32 = 75
+
+    /// Whether a stop was requested.
+    public static var isRequested: Bool { flag.load(ordering: .relaxed) }
+
+    /// Requests a stop (what the signal handler does; tests call it directly).
+    public static func request() { flag.store(true, ordering: .relaxed) }
+
+    /// Withdraws the request (tests; a process that handled it).
+    public static func clear() { flag.store(false, ordering: .relaxed) }
+
+    /// Makes `signals` request a stop instead of ending the process.
+    public static func install(on signals: [Int32] = [SIGUSR1]) {
+        for number in signals { signal(number) { _ in StopRequest.request() } }
+    }
+}
