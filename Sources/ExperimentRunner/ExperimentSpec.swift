@@ -41,6 +41,12 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         public var source: String
         /// dataset → arm → score.
         public var scores: [String: [String: Double]]
+
+        /// A reference.
+        public init(source: String, scores: [String: [String: Double]]) {
+            self.source = source
+            self.scores = scores
+        }
     }
 
     /// A summarised progress-log column.
@@ -49,6 +55,12 @@ public struct ExperimentSpec: Codable, Sendable, Equatable {
         public var name: String
         /// The `progress.csv` column.
         public var progress: String
+
+        /// A column.
+        public init(name: String, progress: String) {
+            self.name = name
+            self.progress = progress
+        }
     }
 
     /// Reads `path`.

@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+import TestSupport
+import OfflineTestSupport
+import PolicyLearning
+import DynamicsModels
+
+/// A stop requested while training (what `SIGUSR1` from Slurm's `--signal` does) ends the dynamics
+/// fit after its current epoch and the SAC phase at its next evaluation, each with its state
+/// written; resuming from there ends bit for bit equal to an uninterrupted run.
+@Suite("Stop on request: checkpoint, exact resume", .serialized)
+struct StopRequestTests {
+    @Test func stoppedRunsResumeToTheUninterruptedResult() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup(); StopRequest.clear() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 500)
+        let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
+        try full.run()
+
+        let stopped = dir.url.appendingPathComponent("stopped")
+        // Requested before the fit: it stops after its first epoch, its state saved.
+        StopRequest.request()
+        #expect(throws: DynamicsModelError.stopRequested(epoch: 1)) {
+            _ = try OfflineTrainer(configuration: config, directory: stopped, resume: false)
+        }
+        #expect(FileManager.default.fileExists(atPath: stopped.appendingPathComponent("dynamics-fit.h5").path))
+        StopRequest.clear()
+        var trainer: OfflineTrainer? = try OfflineTrainer(configuration: config, directory: stopped, resume: true)
+        // Requested mid-phase (checkpoints every 200 updates): it trains on to the evaluation at 100.
+        StopRequest.request()
+        #expect(throws: OfflineTrainingError.stopRequested(step: 100)) { try trainer!.run() }
+        #expect(trainer!.step == 100)
+        trainer = nil
+        StopRequest.clear()
+        let resumed = try OfflineTrainer(configuration: config, directory: stopped, resume: true)
+        #expect(resumed.step == 100)
+        try resumed.run()
+
+        #expect(resumed.agent.actor.parameterValues() == full.agent.actor.parameterValues())
+        #expect(resumed.agent.critics.parameterValues() == full.agent.critics.parameterValues())
+        #expect(resumed.evaluations == full.evaluations)
+        let strip = { (row: [String: Double]) in row.filter { $0.key != "wall_seconds" } }
+        let a = try TrainingLog.readRows(directory: stopped).map(strip)
+        let b = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("full")).map(strip)
+        #expect(a.count == 5 && a == b)
+    }
+}
