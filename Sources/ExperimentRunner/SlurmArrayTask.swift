@@ -31,9 +31,10 @@ public struct SlurmArrayTask {
     public func run(queue: RunQueue, runner: any CommandRunner, task: String? = SlurmArrayTask.currentTask()) throws -> RunQueue.Outcome {
         let outcome = queue.execute(list.runs[index - 1], list: list)
         if outcome == .stopped, let task {
+            // Said first: Slurm ends this very process when it requeues the task.
+            queue.report("requeue    \(task): the run resumes from its checkpoint when the task starts again")
             let (status, _) = try runner.run("scontrol", ["requeue", task])
             guard status == 0 else { throw SlurmError.requeueFailed(task: task, status: status) }
-            queue.report("requeued  \(task): it resumes from the checkpoint")
         }
         return outcome
     }

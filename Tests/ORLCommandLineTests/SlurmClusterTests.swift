@@ -91,7 +91,7 @@ struct SlurmClusterTests {
         #expect(status.components(separatedBy: "finished").count - 1 == 3, "\(status)")
 
         // 2. A long run cancelled after its first checkpoint, resubmitted: it resumes and equals the uninterrupted one.
-        let long = 1500
+        let long = 3000
         try experiment("reference", [Self.line(data: data, config: config, out: run("reference-seed1"), steps: long)])
         let reference = try submit("reference")
         try experiment("cancelled", [Self.line(data: data, config: config, out: run("cancelled-seed1"), steps: long)])
@@ -117,14 +117,19 @@ struct SlurmClusterTests {
             ((try? String(contentsOfFile: run("signalled-seed1") + "/stderr.log", encoding: .utf8)) ?? "").contains("stopped on request")
         }
         #expect(stopped, "the run did not stop on the signal")
-        // A requeued task waits before it is eligible again; let it start now.
-        _ = Self.waitUntil(30) { (try? Self.shell(["scontrol", "update", "JobId=\(signalled)_1", "StartTime=now"]))?.status == 0 }
+        // A requeued task waits (about 2 minutes) before it is eligible again; once it is pending, let it start now.
+        let pending = Self.waitUntil(60) {
+            (try? Self.shell(["squeue", "--noheader", "--array", "--jobs", "\(signalled)_1", "--format=%T"]))?.output
+                .trimmingCharacters(in: .whitespacesAndNewlines) == "PENDING"
+        }
+        #expect(pending, "the task was not requeued")
+        try Self.shell(["scontrol", "update", "JobId=\(signalled)_1", "StartTime=now"])
         #expect(Self.waitUntil(240) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/final.h5") },
                 "the requeued task did not finish the run")
         let slurmLog = (try? FileManager.default.contentsOfDirectory(atPath: "\(repository)/Experiments/runs/slurm/signalled"))?
             .filter { $0.hasSuffix(".out") }.compactMap { try? String(contentsOfFile: "\(repository)/Experiments/runs/slurm/signalled/\($0)", encoding: .utf8) }
             .joined() ?? ""
-        #expect(slurmLog.contains("requeued"), "\(slurmLog)")
+        #expect(slurmLog.contains("requeue ") && slurmLog.contains("(resuming)"), "\(slurmLog)")
         try KillResumeTests.expectSameRun(run("signalled-seed1"), run("reference-seed1"), files: ["final.h5", "dynamics.h5"])
     }
 }
