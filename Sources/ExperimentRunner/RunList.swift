@@ -2,6 +2,9 @@ import Foundation
 
 /// One experiment's run list (`Experiments/NAME/runs.txt`): `orl ...` command lines, each with
 /// `--out DIR`; blank lines and lines starting with `#` are comments. `orl reproduce` runs them.
+/// A line `#wait` ends a phase: run in order, the local queue needs nothing more, while on Slurm
+/// the runs after it start only when every run before it has ended (e.g. MOREC's dynamics
+/// rewards before the runs that read them).
 ///
 /// ```
 /// # MOPO, short preset
@@ -16,7 +19,12 @@ public struct RunList: Sendable {
         public var directory: String
         /// 1-based line number in the list.
         public var lineNumber: Int
+        /// 0-based phase: the number of `#wait` lines above it.
+        public var phase: Int = 0
     }
+
+    /// The marker line that ends a phase.
+    public static let waitMarker = "#wait"
 
     /// The list's file.
     public var path: String
@@ -35,8 +43,10 @@ public struct RunList: Sendable {
     public init(text: String, path: String) throws(RunListError) {
         self.path = path
         runs = []
+        var phase = 0
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
+            if line == Self.waitMarker { phase += 1; continue }
             if line.isEmpty || line.hasPrefix("#") { continue }
             let words = line.split(whereSeparator: \.isWhitespace).map(String.init)
             guard words.first == "orl", words.count > 1 else {
@@ -45,7 +55,7 @@ public struct RunList: Sendable {
             guard let flag = words.firstIndex(of: "--out"), flag + 1 < words.count else {
                 throw .badLine(path: path, line: index + 1, text: line, problem: "a run line needs --out DIR")
             }
-            runs.append(Run(arguments: Array(words.dropFirst()), directory: words[flag + 1], lineNumber: index + 1))
+            runs.append(Run(arguments: Array(words.dropFirst()), directory: words[flag + 1], lineNumber: index + 1, phase: phase))
         }
     }
 }

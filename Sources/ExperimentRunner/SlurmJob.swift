@@ -66,13 +66,15 @@ public struct SlurmJob: Sendable, Equatable {
     public var workingDirectory: String
     /// Resources and limits.
     public var options: SlurmOptions
+    /// A job that must end before this one starts (`--dependency=afterany:ID`): the previous phase's.
+    public var dependency: String?
 
-    /// A job for the runs of `list` that `isDone` does not exclude.
-    public init(name: String, list: RunList, directory: String, executable: String, workingDirectory: String,
+    /// A job for the runs of `list` (of one `phase`, or all) that `isDone` does not exclude.
+    public init(name: String, list: RunList, phase: Int? = nil, directory: String, executable: String, workingDirectory: String,
                 options: SlurmOptions, isDone: (RunList.Run) -> Bool) {
         self.name = name
         self.listPath = list.path
-        self.indices = list.runs.indices.filter { !isDone(list.runs[$0]) }.map { $0 + 1 }
+        self.indices = list.runs.indices.filter { (phase == nil || list.runs[$0].phase == phase) && !isDone(list.runs[$0]) }.map { $0 + 1 }
         self.directory = directory
         self.executable = executable
         self.workingDirectory = workingDirectory
@@ -114,6 +116,7 @@ public struct SlurmJob: Sendable, Equatable {
         if let partition = options.partition { lines.append("#SBATCH --partition=\(partition)") }
         if let time = options.time { lines.append("#SBATCH --time=\(time)") }
         if let memory = options.memory { lines.append("#SBATCH --mem=\(memory)") }
+        if let dependency { lines.append("#SBATCH --dependency=afterany:\(dependency)") }
         lines.append("exec \(Self.quoted(executable)) reproduce --array-task \"$SLURM_ARRAY_TASK_ID\" --no-table \(Self.quoted(listPath))")
         return lines.joined(separator: "\n") + "\n"
     }

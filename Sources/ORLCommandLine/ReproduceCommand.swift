@@ -95,19 +95,28 @@ extension ORL {
             let executable = URL(fileURLWithPath: ProcessLauncher.currentExecutable).resolvingSymlinksInPath().path
             let root = FileManager.default.currentDirectoryPath
             for folder in lists {
-                let job = SlurmJob(name: folder.name, list: folder.list, directory: "\(root)/Experiments/runs/slurm/\(folder.name)",
-                                   executable: executable, workingDirectory: root, options: slurm.options) { run in
-                    RunStatus(of: run.directory) == .finished
+                // One job array per phase (#wait lines), each waiting for the previous one.
+                let phases = Set(folder.list.runs.map(\.phase)).sorted()
+                var previous: String?
+                for phase in phases {
+                    let name = phases.count == 1 ? folder.name : "\(folder.name)-phase\(phase + 1)"
+                    var job = SlurmJob(name: name, list: folder.list, phase: phase, directory: "\(root)/Experiments/runs/slurm/\(folder.name)",
+                                       executable: executable, workingDirectory: root, options: slurm.options) { run in
+                        RunStatus(of: run.directory) == .finished
+                    }
+                    job.dependency = previous
+                    guard !job.indices.isEmpty else { print("\(name): every run is finished; nothing to submit"); continue }
+                    if dryRun {
+                        try job.write()
+                        print("\(name): \(job.indices.count) array tasks; script \(job.scriptPath) (not submitted):")
+                        print(job.script)
+                        previous = "JOB_OF_\(name)"
+                        continue
+                    }
+                    let id = try job.submit(with: ShellCommandRunner())
+                    previous = id
+                    print("\(name): submitted job \(id) (\(job.indices.count) array tasks, \(job.jobName)); script \(job.scriptPath)")
                 }
-                guard !job.indices.isEmpty else { print("\(folder.name): every run is finished; nothing to submit"); continue }
-                if dryRun {
-                    try job.write()
-                    print("\(folder.name): \(job.indices.count) array tasks; script \(job.scriptPath) (not submitted):")
-                    print(job.script)
-                    continue
-                }
-                let id = try job.submit(with: ShellCommandRunner())
-                print("\(folder.name): submitted job \(id) (\(job.indices.count) array tasks, \(job.jobName)); script \(job.scriptPath)")
             }
         }
 
@@ -117,7 +126,8 @@ extension ORL {
                 print("\(folder.name) (\(folder.list.path)):")
                 for (position, run) in folder.list.runs.enumerated() {
                     let state = RunLineState(of: run.directory)
-                    let queued = slurmStates?[SlurmQueueState.Key(jobName: "orl-\(folder.name)", index: position + 1)]
+                    let queued = ["orl-\(folder.name)", "orl-\(folder.name)-phase\(run.phase + 1)"].lazy
+                        .compactMap { slurmStates?[SlurmQueueState.Key(jobName: $0, index: position + 1)] }.first
                     print("  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(run.directory)"
                           + (queued.map { " (Slurm \($0))" } ?? ""))
                 }

@@ -44,6 +44,21 @@ struct SlurmJobTests {
         #expect(!plain.script.contains("--partition") && !plain.script.contains("--time") && !plain.script.contains("--mem"))
     }
 
+    /// `#wait` splits a list into phases; a phase's job lists only its runs and waits for the previous job.
+    @Test func phasesBecomeDependentJobs() throws {
+        let list = try RunList(text: "orl morec learn-reward --out r/a\n#wait\n# comment\norl train --out d/x-seed1\norl train --out d/x-seed2",
+                               path: "l")
+        #expect(list.runs.map(\.phase) == [0, 1, 1])
+        var second = SlurmJob(name: "m-phase2", list: list, phase: 1, directory: "/s", executable: "orl", workingDirectory: "/r",
+                              options: SlurmOptions()) { _ in false }
+        second.dependency = "77"
+        #expect(second.indices == [2, 3])
+        #expect(second.script.contains("#SBATCH --array=2-3\n") && second.script.contains("#SBATCH --dependency=afterany:77\n"))
+        let first = SlurmJob(name: "m-phase1", list: list, phase: 0, directory: "/s", executable: "orl", workingDirectory: "/r",
+                             options: SlurmOptions()) { _ in false }
+        #expect(first.indices == [1] && !first.script.contains("--dependency"))
+    }
+
     @Test func submissionReadsTheJobIDOrNamesTheFailure() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
