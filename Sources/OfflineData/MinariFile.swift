@@ -133,7 +133,6 @@ public enum MinariFile {
 private struct EpisodeReader {
     let file: HDF5File
     let path: String
-    let metadata: MinariMetadata
     var observations = [Float](), nextObservations = [Float](), actions = [Float](), rewards = [Float]()
     var terminals = [Bool](), truncations = [Bool]()
     var observationWidth: Int?, actionWidth: Int?
@@ -144,7 +143,6 @@ private struct EpisodeReader {
     init(file: HDF5File, path: String, metadata: MinariMetadata) {
         self.file = file
         self.path = path
-        self.metadata = metadata
         observationWidth = metadata.observationSpace?.dimension
         actionWidth = metadata.actionSpace?.dimension
         layout["episodes"] = "\(metadata.totalEpisodes) groups episode_0 … episode_\(max(metadata.totalEpisodes - 1, 0))"
