@@ -1,4 +1,5 @@
-/// HalfCheetah with gym v3 / Gymnasium v4 semantics, as in D4RL's `halfcheetah-*-v2` datasets.
+/// HalfCheetah with gym v3 / Gymnasium v4 semantics, as in D4RL's `halfcheetah-*-v2` datasets;
+/// Gymnasium v5 (Minari's `mujoco/halfcheetah/*-v0`) behaves the same (``LocomotionVersion``).
 ///
 /// Model `half_cheetah.xml` (Euler, timestep 0.01), frame skip 5, so `dt = 0.05`.
 /// Observation (17): `qpos[1:]` (8: rootz, rooty, 6 joint angles) ‖ `qvel` (9), no clipping.
@@ -26,9 +27,16 @@ public final class HalfCheetah: MuJoCoEnvironment {
     /// The rule for model rollouts that matches this environment's termination.
     public var terminationFunction: TerminationFunction { .halfCheetah }
 
-    /// Loads `half_cheetah.xml` through `assets`.
+    /// The Gymnasium version it stands for (v4 and v5 behave the same).
+    public let version: LocomotionVersion
+
+    /// Loads `half_cheetah.xml` (the same model in v4 and v5) through `assets`.
+    /// - Parameters:
+    ///   - assets: Where the model files are.
+    ///   - version: Recorded only: v5 changed nothing this environment computes.
     /// - Throws: ``EnvironmentError`` if the file is missing or does not compile.
-    public init(assets: AssetLocator = .standard()) throws {
+    public init(assets: AssetLocator = .standard(), version: LocomotionVersion = .v4) throws {
+        self.version = version
         simulator = try loadModel("half_cheetah.xml", assets: assets, nq: 9, nv: 9, nu: 6)
     }
 

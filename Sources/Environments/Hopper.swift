@@ -1,4 +1,6 @@
-/// Hopper with gym v3 / Gymnasium v4 semantics, as in D4RL's `hopper-*-v2` datasets.
+/// Hopper with gym v3 / Gymnasium v4 semantics, as in D4RL's `hopper-*-v2` datasets, or with
+/// Gymnasium v5's (Minari's `mujoco/hopper/*-v0`), which pays no healthy reward on the
+/// terminating step (``LocomotionVersion``).
 ///
 /// Model `hopper.xml` (RK4, timestep 0.002), frame skip 4, so `dt = 0.008`.
 /// Observation (11): `qpos[1:]` (5: z, torso angle, thigh, leg, foot) ‖ `clip(qvel, −10, 10)` (6).
@@ -6,7 +8,7 @@
 /// step, the terminating one included. Terminates when unhealthy (see ``isHealthy(positions:velocities:)``).
 /// Actions are clipped to [-1, 1] first, as D4RL's `NormalizedBoxEnv` does.
 ///
-/// Source: Gymnasium 1.4.0 `gymnasium/envs/mujoco/hopper_v4.py` (= gym 0.23.1 `hopper_v3.py`).
+/// Source: Gymnasium 1.4.0 `gymnasium/envs/mujoco/hopper_v4.py` (= gym 0.23.1 `hopper_v3.py`) and `hopper_v5.py`.
 public final class Hopper: MuJoCoEnvironment {
     /// The simulation this environment steps.
     public let simulator: MuJoCoSimulator
@@ -18,8 +20,11 @@ public final class Hopper: MuJoCoEnvironment {
     public let forwardRewardWeight = 1.0
     /// Weight of `Σ a²` in the reward (subtracted). Gymnasium: `ctrl_cost_weight=1e-3`.
     public let controlCostWeight = 1e-3
-    /// Paid on every step, the terminating one included. Gymnasium: `healthy_reward=1.0, terminate_when_unhealthy=True`.
+    /// Paid on every step, the terminating one included (v4), or only while healthy (v5).
+    /// Gymnasium: `healthy_reward=1.0, terminate_when_unhealthy=True`.
     public let healthyReward = 1.0
+    /// The Gymnasium version whose semantics this follows.
+    public let version: LocomotionVersion
     /// Scale of the reset noise. Gymnasium: `reset_noise_scale=5e-3`.
     public let resetNoiseScale = 5e-3
     /// Unbounded observations.
@@ -29,9 +34,13 @@ public final class Hopper: MuJoCoEnvironment {
     /// The rule for model rollouts that matches this environment's termination.
     public var terminationFunction: TerminationFunction { .hopper }
 
-    /// Loads `hopper.xml` through `assets`.
+    /// Loads `hopper.xml` (the same model in v4 and v5) through `assets`.
+    /// - Parameters:
+    ///   - assets: Where the model files are.
+    ///   - version: ``LocomotionVersion/v4`` (D4RL, default) or ``LocomotionVersion/v5`` (Minari).
     /// - Throws: ``EnvironmentError`` if the file is missing or does not compile.
-    public init(assets: AssetLocator = .standard()) throws {
+    public init(assets: AssetLocator = .standard(), version: LocomotionVersion = .v4) throws {
+        self.version = version
         simulator = try loadModel("hopper.xml", assets: assets, nq: 6, nv: 6, nu: 3)
     }
 
@@ -66,10 +75,11 @@ public final class Hopper: MuJoCoEnvironment {
         simulator.step(frames: frameSkip)                                   // do_simulation(action, frame_skip)
         let xVelocity = (simulator.qpos[0] - xBefore) / dt                  // x_velocity = (x_after - x_before) / dt
         let forwardReward = forwardRewardWeight * xVelocity
-        // healthy_reward = float(is_healthy or terminate_when_unhealthy) * 1.0: always paid
         let controlCost = controlCostWeight * controlSquares                // ctrl_cost = 1e-3 * sum(square(action))
         let terminated = isTerminal                                         // terminated = not is_healthy
+        // v4: float(is_healthy or terminate_when_unhealthy) * 1 (always paid); v5: is_healthy * 1
+        let survive = version == .v5 && terminated ? 0 : healthyReward
         self.observation(into: &observation)
-        return StepOutcome(reward: forwardReward + healthyReward - controlCost, terminated: terminated, truncated: false)
+        return StepOutcome(reward: forwardReward + survive - controlCost, terminated: terminated, truncated: false)
     }
 }

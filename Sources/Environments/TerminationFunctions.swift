@@ -74,7 +74,10 @@ public struct TerminationFunction: Sendable {
     /// The termination function of a task by name (`halfcheetah`, `hopper`, `walker2d`, `pointmass`).
     /// - Throws: ``EnvironmentError/unknownTask(name:known:)`` listing the known names.
     public static func named(_ name: String) throws -> TerminationFunction {
-        switch name.lowercased() {
+        // v5's health checks equal v4's (``LocomotionVersion``), so `hopper-v5` uses hopper's rule.
+        let lower = name.lowercased()
+        let base = ["-v3", "-v4", "-v5"].first(where: { lower.hasSuffix($0) }).map { _ in String(lower.dropLast(3)) } ?? lower
+        switch base {
         case "halfcheetah": return .halfCheetah
         case "hopper": return .hopper
         case "walker2d": return .walker2d

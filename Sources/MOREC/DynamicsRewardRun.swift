@@ -71,7 +71,7 @@ public struct DynamicsRewardRun {
         }
         let (path, _) = try DatasetRegistry.standard().resolve(dataset)
         report("loading \(path)")
-        let transitions = try D4RLFile.load(path: path).dynamicsTransitions()
+        let transitions = try DatasetFormat.load(path: path).dynamicsTransitions()
         let learner = try AdversarialDynamicsRewardLearner(configuration: configuration, transitions: transitions,
                                                            provenance: ["dataset": dataset, "seed": String(configuration.seed)])
         let resuming = resume && fm.fileExists(atPath: learnerPath)

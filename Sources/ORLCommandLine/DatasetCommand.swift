@@ -4,11 +4,11 @@ import Foundation
 import OfflineData
 
 extension ORL {
-    /// `orl dataset inspect|list`: validate and summarize datasets; show the registry.
+    /// `orl dataset inspect|list|generate|convert|policies`: validate and summarize datasets; show the registry.
     struct Dataset: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Generate, inspect and list D4RL/NeoRL-format datasets.",
-            subcommands: [Inspect.self, List.self, Generate.self, Policies.self]
+            abstract: "Generate, inspect, convert and list D4RL, NeoRL and Minari datasets.",
+            subcommands: [Inspect.self, List.self, Generate.self, Convert.self, Policies.self]
         )
     }
 }
@@ -18,7 +18,7 @@ extension ORL.Dataset {
         static let configuration = CommandConfiguration(
             abstract: "Keys, shapes, dtypes, transitions, episodes, returns, normalized score and every validation problem.")
 
-        @Argument(help: "A file path (.hdf5 or NeoRL .npz) or a registered dataset name.")
+        @Argument(help: "A file path (.hdf5 or NeoRL .npz), a Minari dataset folder or a registered dataset name.")
         var fileOrName: String
 
         @Option(help: "Actions must lie in [-b, b] (default: the task's bound when the task is known, e.g. 1 for hopper).")
@@ -27,7 +27,7 @@ extension ORL.Dataset {
         func run() throws {
             let registry = try DatasetRegistry.standard()
             let (path, entry) = try registry.resolve(fileOrName)
-            let data = path.hasSuffix(".npz") ? try NeoRLFile.load(path: path) : try D4RLFile.load(path: path, validation: .report)
+            let data = try DatasetFormat.load(path: path, validation: .report)
             let task = entry?.environment ?? data.metadata["environment"]
             let bound = actionBound ?? task.flatMap(ActionBounds.bound(forEnvironment:))
             print("file: \(path)")
@@ -44,7 +44,11 @@ extension ORL.Dataset {
             print(String(format: "returns: mean %.2f, std %.2f, min %.2f, max %.2f", stats.meanReturn, stats.standardDeviation,
                          stats.minReturn, stats.maxReturn))
             if let entry {
-                print(String(format: "behaviour policy normalized score: %.2f", entry.normalizedScore(return: stats.meanReturn)))
+                if let score = entry.withReferenceScores(from: data.metadata).normalizedScore(return: stats.meanReturn) {
+                    print(String(format: "behaviour policy normalized score: %.2f", score))
+                } else {
+                    print("behaviour policy normalized score: n/a (no reference returns in the registry or the dataset's metadata)")
+                }
                 if let expected = entry.transitions, expected != data.count {
                     print("note: the registry expects \(expected) transitions")
                 }
@@ -67,7 +71,7 @@ extension ORL.Dataset {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Every registered dataset and whether its file is present locally.")
 
-        @Option(help: "Only datasets from this source: d4rl, neorl or orl.")
+        @Option(help: "Only datasets from this source: d4rl, neorl, minari or orl.")
         var source: String?
 
         func run() throws {

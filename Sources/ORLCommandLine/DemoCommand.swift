@@ -119,14 +119,14 @@ extension ORL {
             let uniform = evaluate(policy: { _ in Tensor.uniform([1, actionDimension], low: -1, high: 1, rng: &noise) },
                                    environment: &environment, episodes: 10, seed: 9_000 &+ seed)
             let entry = trainer.datasetEntry
-            func score(_ r: Double) -> String { entry.map { String(format: "%6.1f", $0.normalizedScore(return: r)) } ?? "     -" }
+            func score(_ r: Double) -> String { entry?.normalizedScore(return: r).map { String(format: "%6.1f", $0) } ?? "     -" }
             let meanEpisode = episodes.isEmpty ? Double.nan : episodes.reduce(0, +) / Double(episodes.count)
             print("policy".padding(toLength: 40, withPad: " ", startingAt: 0) + " return   normalized score")
             print(Self.row("uniform random actions", uniform.mean) + score(uniform.mean))
             print(Self.row("behaviour data (\(episodes.count) episodes)", meanEpisode) + score(meanEpisode))
             print(Self.row("MOPO, \(trainer.step) updates (this run)", final.result.mean) + score(final.result.mean))
             print("Dataset: \(env)-\(kind.rawValue)-orl, generated here by swift-offline-rl (not D4RL's data); scores use D4RL's \(env) " +
-                  "reference returns (\(entry.map { "\($0.refMinScore) … \($0.refMaxScore)" } ?? "n/a")).")
+                  "reference returns (\(entry.flatMap { e in e.refMinScore.flatMap { low in e.refMaxScore.map { "\(low) … \($0)" } } } ?? "n/a")).")
             print("\nDemo finished in \(Self.seconds(since: started)).")
         }
 

@@ -26,6 +26,10 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
     case badManifest(file: String, reason: String)
     /// A request that cannot be satisfied (an empty dataset for sampling, a bad ratio, ...).
     case invalidRequest(reason: String)
+    /// A dataset's metadata that cannot be used: a Minari `metadata.json` that is missing, is not
+    /// JSON, lacks a required key, or names a layout this library does not read (`data_format`
+    /// other than `hdf5`, a space other than `Box`).
+    case badMetadata(file: String, reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +55,8 @@ public enum OfflineDataError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(file): bad dataset manifest: \(reason)"
         case let .invalidRequest(reason):
             return reason
+        case let .badMetadata(file, reason):
+            return "\(file): \(reason)"
         }
     }
 }

@@ -5,6 +5,16 @@
 /// then take a view: ``qlearningTransitions()`` (d4rl's `qlearning_dataset`, exactly),
 /// ``dynamicsTransitions()`` (stored next observations, for dynamics models) or ``episodes()``.
 public struct OfflineDataset: Sendable {
+    /// How rows relate to their successors, which decides the q-learning and dynamics views.
+    public enum Layout: Sendable, Equatable {
+        /// D4RL's flat rows: the successor of row `t` is row `t + 1` within an episode, a timeout
+        /// row's successor is unknown (d4rl drops it), `next_observations` is optional.
+        case d4rl
+        /// Whole episodes, as Minari stores them: every row's `nextObservations` is the episode's
+        /// next observation, so timeout (truncation) rows keep their true successor.
+        case episodes
+    }
+
     /// Where the data came from (a path or a registry name), for messages.
     public var source: String
     /// `s_t`, shape `[N, observationDimension]`.
@@ -28,6 +38,9 @@ public struct OfflineDataset: Sendable {
     /// Problems the loader found in what it converted (a flag of 2 read as true when loading
     /// with ``D4RLFile/Validation/report``); ``validate(actionBound:)`` includes them.
     public var loadProblems: [DatasetProblem]
+    /// ``Layout/d4rl`` for D4RL and NeoRL files, ``Layout/episodes`` for Minari datasets
+    /// (``MinariFile/load(path:validation:actionBound:)``), which always have `nextObservations`.
+    public var layout: Layout = .d4rl
 
     /// Creates a dataset from arrays whose first dimensions all equal `rewards.count`.
     ///

@@ -83,11 +83,16 @@ extension OfflineDataset {
     /// At a terminal row `s'` is the next episode's first observation, as in d4rl: harmless for
     /// Q-learning (done masks it) but wrong for dynamics; use ``dynamicsTransitions(terminateOnEnd:maxEpisodeSteps:)`` there.
     ///
+    /// A dataset with the ``OfflineDataset/Layout/episodes`` layout (Minari) returns every row
+    /// instead, with `s'` the episode's own next observation and `done = terminations[i]`:
+    /// truncated rows are kept, since their successor is known (the parameters are unused).
+    ///
     /// - Parameters:
     ///   - terminateOnEnd: Keep timeout rows (d4rl's `terminate_on_end`), default false.
     ///   - maxEpisodeSteps: Episode length used only when the file has no `timeouts` (1000).
     /// - Returns: The transitions, with `sourceRows` naming each one's row.
     public func qlearningTransitions(terminateOnEnd: Bool = false, maxEpisodeSteps: Int = 1000) -> Transitions {
+        if let episodeView = episodeTransitions() { return episodeView }
         let rows = qlearningRows(terminateOnEnd: terminateOnEnd, maxEpisodeSteps: maxEpisodeSteps, skipTerminals: false)
         return Transitions(dataset: self, rows: rows, nextSource: observations, nextRows: rows.map { $0 + 1 })
     }
@@ -96,18 +101,27 @@ extension OfflineDataset {
     /// ``qlearningTransitions(terminateOnEnd:maxEpisodeSteps:)`` but `s'` is the stored
     /// `next_observations[i]`, the true successor even at terminal rows. Without that key, `s'`
     /// is `observations[i+1]` and terminal rows are dropped, since their successor is unknown.
+    /// For the ``OfflineDataset/Layout/episodes`` layout it equals the q-learning view (every row, stored `s'`).
     ///
     /// - Parameters:
     ///   - terminateOnEnd: Keep timeout rows, default false.
     ///   - maxEpisodeSteps: Episode length used only when the file has no `timeouts` (1000).
     /// - Returns: The transitions.
     public func dynamicsTransitions(terminateOnEnd: Bool = false, maxEpisodeSteps: Int = 1000) -> Transitions {
+        if let episodeView = episodeTransitions() { return episodeView }
         if let nextObservations {
             let rows = qlearningRows(terminateOnEnd: terminateOnEnd, maxEpisodeSteps: maxEpisodeSteps, skipTerminals: false)
             return Transitions(dataset: self, rows: rows, nextSource: nextObservations, nextRows: rows)
         }
         let rows = qlearningRows(terminateOnEnd: terminateOnEnd, maxEpisodeSteps: maxEpisodeSteps, skipTerminals: true)
         return Transitions(dataset: self, rows: rows, nextSource: observations, nextRows: rows.map { $0 + 1 })
+    }
+
+    /// Every row with its stored successor, for the ``OfflineDataset/Layout/episodes`` layout; nil otherwise.
+    func episodeTransitions() -> Transitions? {
+        guard layout == .episodes, let nextObservations else { return nil }
+        let rows = Array(0..<count)
+        return Transitions(dataset: self, rows: rows, nextSource: nextObservations, nextRows: rows)
     }
 
     /// d4rl's row selection; `skipTerminals` adds OfflineRL-Kit's rule for files without `next_observations`.

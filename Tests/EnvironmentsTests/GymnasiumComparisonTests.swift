@@ -2,7 +2,7 @@ import Testing
 import TestSupport
 import Environments
 
-/// Our environments against Gymnasium's v4 classes from identical simulator states and actions.
+/// Our environments against Gymnasium's v4 and v5 classes from identical simulator states and actions.
 ///
 /// Tolerances. Observations are Float32 here, Float64 in Gymnasium: rounding alone gives a
 /// relative error of up to 2⁻²⁴ ≈ 6e-8. The physics differs too: Gymnasium runs pip `mujoco` 2.3.3,
@@ -14,7 +14,7 @@ import Environments
 /// one step and 1e-6 over 50 steps. Measured here: observations ≤ 5e-8 (pure Float32 rounding),
 /// rewards ≤ 5e-14, for all three tasks. A wrong term is far outside: changing Hopper's control
 /// weight by 10 % moves the reward by ~2e-4 and fails both tests.
-@Suite("Gymnasium v4 comparison")
+@Suite("Gymnasium v4 and v5 comparison")
 struct GymnasiumComparisonTests {
     static let stepTolerance = 1e-6
     static let rewardTolerance = 1e-9

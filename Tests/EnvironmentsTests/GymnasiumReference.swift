@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 import Environments
 
-/// Runs Gymnasium's v4 environments (PyPI `gymnasium` + `mujoco`, from `scripts/setup --test`) on
+/// Runs Gymnasium's v4 and v5 environments (PyPI `gymnasium` + `mujoco`, from `scripts/setup --test`) on
 /// states and actions chosen by a test, and returns what they report.
 enum GymnasiumReference {
     struct Request: Encodable {
@@ -74,9 +74,10 @@ print(json.dumps(res))
     }
 }
 
-/// The MuJoCo environments by name, for parameterized tests.
+/// The MuJoCo environments by name, for parameterized tests: D4RL's v4 semantics and Minari's v5.
 enum MuJoCoTask: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case halfCheetah = "halfcheetah", hopper, walker2d
+    case halfCheetahV5 = "halfcheetah-v5", hopperV5 = "hopper-v5", walker2dV5 = "walker2d-v5"
 
     var testDescription: String { rawValue }
 
@@ -85,8 +86,14 @@ enum MuJoCoTask: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case .halfCheetah: "HalfCheetah-v4"
         case .hopper: "Hopper-v4"
         case .walker2d: "Walker2d-v4"
+        case .halfCheetahV5: "HalfCheetah-v5"
+        case .hopperV5: "Hopper-v5"
+        case .walker2dV5: "Walker2d-v5"
         }
     }
+
+    /// HalfCheetah in either version (it never terminates and its velocities are not clipped).
+    var isHalfCheetah: Bool { self == .halfCheetah || self == .halfCheetahV5 }
 
     func make() throws -> any MuJoCoEnvironment { try makeMuJoCoEnvironment(named: rawValue) }
 }

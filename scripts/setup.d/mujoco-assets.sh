@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # MuJoCo model files (MJCF) for the Environments module, taken from Gymnasium's PyPI wheel
 # (MIT licence, gymnasium/envs/mujoco/assets/). These are the files Gymnasium's v4 environments
-# load (half_cheetah.xml, hopper.xml, walker2d.xml); walker2d_v5.xml is a different model.
+# load (half_cheetah.xml, hopper.xml, walker2d.xml) and walker2d_v5.xml, the different model of
+# Walker2d-v5 (both feet with friction 1.9), which Minari's datasets were collected in.
 # The wheel is only unpacked, never installed. Idempotent: does nothing when every file is in
 # the cache with the checksum listed in scripts/mujoco-assets.sha256.
 #

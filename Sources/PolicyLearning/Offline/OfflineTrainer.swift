@@ -476,13 +476,13 @@ public struct OfflineEvaluation: Codable, Sendable, Equatable {
     /// the offset Kit's logged std subtracts: `mb_policy_trainer.py` normalizes the std like a return).
     public var normalizedScoreStd: Double?
 
-    /// Scores `result` with `entry`'s reference returns when given.
+    /// Scores `result` with `entry`'s reference returns when given (and the entry has them).
     public init(step: Int, result: EvaluationResult, entry: DatasetEntry?) {
         self.step = step
         self.result = result
-        if let entry {
+        if let entry, let low = entry.refMinScore, let high = entry.refMaxScore {
             normalizedScore = entry.normalizedScore(return: result.mean)
-            normalizedScoreStd = 100 * result.standardDeviation / (entry.refMaxScore - entry.refMinScore)
+            normalizedScoreStd = 100 * result.standardDeviation / (high - low)
         }
     }
 }
