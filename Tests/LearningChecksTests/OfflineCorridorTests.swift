@@ -4,7 +4,7 @@ import TestSupport
 import OfflineRL
 
 /// Each offline algorithm, trained by ``OfflineTrainer`` on data from a poor behaviour policy of
-/// ``Corridor`` (uniform random actions, mean return about 5.5) with the task's exact model, must
+/// ``Corridor`` (uniform random actions, mean return about 5.2) with the task's exact model, must
 /// beat the behaviour policy by a stated margin; and MOPO's penalty, MOBILE's penalty and MOREC's
 /// filter must each steer around a model error that traps a penalty-free learner.
 @Suite("Learning checks: offline algorithms")
