@@ -48,7 +48,8 @@ public final class RewardConsistentFilter: TransitionFilter {
     public var clipValue: Float
     /// Drop rows under the threshold instead of storing them as terminal (ablation; not the official behaviour).
     public var dropBelowThreshold: Bool
-    /// The task's termination rule; `nil` takes a ``DynamicsModels/DynamicsEnsemble``'s own, else none.
+    /// The task's termination rule; `nil` takes a ``DynamicsModels/DynamicsEnsemble``'s own, else
+    /// keeps the terminal flags of the model's step (a model of a task without a known rule).
     public var termination: TerminationFunction?
 
     /// The last call's chosen rewards ρ, `[B]`.
@@ -110,8 +111,10 @@ public final class RewardConsistentFilter: TransitionFilter {
                 }
             }
         }
+        // Without a rule (a model of a task the library does not know), the model's own flags are
+        // kept: dropping them would let every rollout run through the task's ends.
         let rule = termination ?? (model as? DynamicsEnsemble)?.termination
-        let done = rule.map { $0(chosenNext) } ?? [Bool](repeating: false, count: rows)
+        let done = rule.map { $0(chosenNext) } ?? step.terminals.scalars.map { $0 != 0 }
         var kept = [Bool](repeating: true, count: rows)
         let rhoValues = rho.scalars
         let terminals = Tensor((0..<rows).map { b -> Float in

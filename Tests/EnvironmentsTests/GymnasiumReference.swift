@@ -33,7 +33,45 @@ enum GymnasiumReference {
         var single: [StepRecord]
         var trajectory: StepRecord?
         var health: [Bool]
+        /// The observation at each health probe's state (`_get_obs()`).
+        var healthObservations: [[Double]]
         var versions: [String]
+
+        /// Whether the reply holds an answer for everything asked, each observation `width`
+        /// wide; otherwise why not (a short reply must fail a test, not shorten a `zip`).
+        func shortfall(for request: Request, observationWidth width: Int) -> String? {
+            func check(_ record: StepRecord, _ asked: Case, _ name: String) -> String? {
+                let n = asked.actions.count
+                guard record.obs.count == n, record.reward.count == n, record.terminated.count == n, record.truncated.count == n else {
+                    return "\(name): \(record.obs.count) observations, \(record.reward.count) rewards, \(record.terminated.count) and \(record.truncated.count) flags for \(n) actions"
+                }
+                if let row = record.obs.firstIndex(where: { $0.count != width }) {
+                    return "\(name): observation \(row) has \(record.obs[row].count) entries, expected \(width)"
+                }
+                return nil
+            }
+            guard single.count == request.single.count else { return "\(single.count) one-step records for \(request.single.count) cases" }
+            for (i, (record, asked)) in zip(single, request.single).enumerated() {
+                if let problem = check(record, asked, "case \(i)") { return problem }
+            }
+            switch (trajectory, request.trajectory) {
+            case (nil, nil): break
+            case let (record?, asked?): if let problem = check(record, asked, "trajectory") { return problem }
+            default: return "trajectory asked: \(request.trajectory != nil), answered: \(trajectory != nil)"
+            }
+            guard health.count == request.health.count, healthObservations.count == request.health.count else {
+                return "\(health.count) health answers and \(healthObservations.count) observations for \(request.health.count) probes"
+            }
+            if let row = healthObservations.firstIndex(where: { $0.count != width }) {
+                return "health probe \(row)'s observation has \(healthObservations[row].count) entries, expected \(width)"
+            }
+            return nil
+        }
+    }
+
+    /// A reply with fewer answers than asked.
+    struct ShortReply: Error, CustomStringConvertible {
+        var description: String
     }
 
     static let script = #"""
@@ -54,23 +92,27 @@ def run(case):
 def healthy(case):
     env.reset(seed=0)
     env.set_state(np.array(case["qpos"]), np.array(case["qvel"]))
-    return bool(env.is_healthy)
+    return bool(env.is_healthy), [float(x) for x in env._get_obs()]
+probes = [healthy(c) for c in req["health"]]
 res = {"single": [run(c) for c in req["single"]],
        "trajectory": run(req["trajectory"]) if req.get("trajectory") else None,
-       "health": [healthy(c) for c in req["health"]],
+       "health": [h for h, _ in probes], "healthObservations": [o for _, o in probes],
        "versions": [gym.__version__, mujoco.__version__]}
 print(json.dumps(res))
 """#
 
     /// Sends `request` to Gymnasium through a temporary file (the JSON can be long).
-    static func run(_ request: Request) throws -> Response {
+    /// - Throws: ``ShortReply`` when the reply answers less than was asked (see ``Response/shortfall(for:observationWidth:)``).
+    static func run(_ request: Request, observationWidth: Int) throws -> Response {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let path = directory.path("request.json")
         try JSONEncoder().encode(request).write(to: URL(fileURLWithPath: path))
         let wrapped = "import sys; sys.stdin = open(sys.argv[1])\n" + script
         let output = try Python.check(wrapped, arguments: [path])
-        return try JSONDecoder().decode(Response.self, from: Data(output.utf8))
+        let response = try JSONDecoder().decode(Response.self, from: Data(output.utf8))
+        if let problem = response.shortfall(for: request, observationWidth: observationWidth) { throw ShortReply(description: problem) }
+        return response
     }
 }
 

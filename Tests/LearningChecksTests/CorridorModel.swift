@@ -4,7 +4,8 @@ import OfflineRL
 /// exact dynamics, except, when `trap` is set, inside the trap zone, where they disagree about the
 /// reward (members alternate `trap.meanReward ∓ trap.spread`, each reporting a standard deviation
 /// `trap.reportedStd`) while the real task pays 0 there — an optimistic, uncertain model error of
-/// the kind MOPO's penalty exists for. Without a trap every member is exact and every penalty is 0.
+/// the kind MOPO's penalty exists for — and, with `trap.nextShift`, about the next state (the
+/// error MOBILE's and MOREC's checks need). Without a trap every member is exact and every penalty is 0.
 final class CorridorModel: DynamicsModel {
     /// A region of spurious, uncertain reward.
     struct Trap {
@@ -12,6 +13,16 @@ final class CorridorModel: DynamicsModel {
         var meanReward: Float = 2
         var spread: Float = 1
         var reportedStd: Float = 1.5
+        /// Added to the next position predicted by the members with the higher reward (odd `e`):
+        /// 0 keeps every member's next state exact (a reward error only, invisible to MOBILE and
+        /// MOREC); otherwise those members also disagree about where the step leads.
+        var nextShift: Float = 0
+
+        /// A next-state trap: half the members are exact (reward 0), the other half pay 4 and put
+        /// the walker 1 back, so a learner that trusts a random member loiters in the zone
+        /// (expected model reward 2 a step); no member reports a standard deviation, so MOPO's
+        /// penalty is 0 here.
+        static let nextState = Trap(meanReward: 2, spread: 2, reportedStd: 0, nextShift: -1)
     }
 
     let members: Int
@@ -31,7 +42,7 @@ final class CorridorModel: DynamicsModel {
         let t = Corridor.transition(p, a)
         if let trap, !t.terminated, trap.zone.contains(t.next) {
             let sign: Float = e % 2 == 0 ? -1 : 1
-            return (t.next, trap.meanReward + sign * trap.spread, 0, trap.reportedStd)
+            return (t.next + (e % 2 == 0 ? 0 : trap.nextShift), trap.meanReward + sign * trap.spread, 0, trap.reportedStd)
         }
         return (t.next, Float(t.reward), t.terminated ? 1 : 0, 0)
     }

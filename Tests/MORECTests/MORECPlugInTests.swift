@@ -49,7 +49,7 @@ struct MORECPlugInTests {
     }
 
     /// End to end on a point-mass dataset: learn a reward, train morec-mopo for 200 updates; the
-    /// filter runs and its diagnostics reach the evaluation rows.
+    /// filter runs and its diagnostics reach the evaluation rows, with the chosen transitions' reward.
     @Test func trainsWithTheFilterInstalled() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
@@ -89,7 +89,16 @@ struct MORECPlugInTests {
         #expect(rows.count == 2)
         let accept = try #require(rows.last?["morec_accept_rate"])
         #expect((0...1).contains(accept))
-        #expect(rows.last?["morec_reward_mean"].map { (0.31...1.32).contains($0) } == true)
+        // The logged mean dynamics reward is the mean, over every transition the last rollout stored
+        // (the filter keeps each row), of the learned reward of the stored (s, a, s'): the filter's ρ.
+        let logged = try #require(rows.last?["morec_reward_mean"])
+        let last = try #require(trainer.lastRollout), stored = trainer.modelBuffer.orderedTransitions()
+        let n = stored.rewards.count, k = last.transitionsAdded, o = stored.observations.shape[1]
+        try #require(k > 0 && k <= n)
+        let rho = try DynamicsRewardEnsemble.load(from: dir.path("reward.h5"))
+            .rewards(observations: stored.observations.slice((n - k)..<n, axis: 0), actions: stored.actions.slice((n - k)..<n, axis: 0),
+                     candidates: stored.nextObservations.slice((n - k)..<n, axis: 0).reshaped([1, k, o]))
+        #expect(abs(logged - Double(rho.mean())) <= 1e-5, "logged \(logged), recomputed \(rho.mean())")
         #expect(FileManager.default.fileExists(atPath: dir.path("run/morec-rollout-steps.jsonl")))
     }
 }

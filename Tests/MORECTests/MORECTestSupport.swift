@@ -19,15 +19,18 @@ final class RuleReward: DynamicsRewardFunction {
     }
 }
 
-/// A model whose elite samples are given by the test: `[S, K, B, obs]`; its step returns zeros.
+/// A model whose elite samples are given by the test: `[S, K, B, obs]`; its step returns zeros,
+/// with the terminal flags `stepTerminals` (row by row, 0 past its end).
 final class CandidateModel: DynamicsModel {
     let observationDimension = 2, actionDimension = 1
     var candidates: Tensor
+    var stepTerminals: [Float] = []
     var eliteCount: Int { candidates.shape[1] }
     init(candidates: Tensor) { self.candidates = candidates }
     func step(_ observations: Tensor, _ actions: Tensor, memberStatistics: Bool, rng: inout RandomGenerator) -> ModelStep {
         let b = observations.shape[0]
-        return ModelStep(nextObservations: Tensor.zeros([b, 2]), rewards: Tensor.zeros([b]), terminals: Tensor.zeros([b]))
+        return ModelStep(nextObservations: Tensor.zeros([b, 2]), rewards: Tensor.zeros([b]),
+                         terminals: Tensor((0..<b).map { $0 < stepTerminals.count ? stepTerminals[$0] : 0 }))
     }
     func sampleElites(_ observations: Tensor, _ actions: Tensor, samples: Int, rng: inout RandomGenerator) -> EliteSamples {
         precondition(samples == candidates.shape[0])

@@ -31,6 +31,23 @@ struct TransitionFilterTests {
         #expect(isClose(filter.lastSelectedRewards, Tensor([1.25, 1.29]), atol: 1e-5))
     }
 
+    /// Without a termination rule (a model of a task the library does not know) the model's own
+    /// terminal flags survive the filter; a rule, when given, decides from the chosen s'.
+    @Test func modelTerminalsAreKeptWithoutARule() {
+        let model = Self.model()
+        model.stepTerminals = [1, 0]
+        var rng = RandomGenerator(seed: 1)
+        let filter = RewardConsistentFilter(reward: RuleReward(), threshold: 0, clipValue: 1e6)
+        var step = model.step(Tensor.zeros([2, 2]), Tensor.zeros([2, 1]), memberStatistics: false, rng: &rng)
+        _ = filter.filter(observations: Tensor.zeros([2, 2]), actions: Tensor.zeros([2, 1]), step: &step, model: model, rng: &rng)
+        #expect(step.terminals == Tensor([1, 0]))
+        // A rule on s'₁ (the second entry; 1 and 2 for the chosen candidates of rows 0 and 1).
+        filter.termination = TerminationFunction(name: "test", observationDimension: 2) { $0[1] > 1.5 }
+        var ruled = model.step(Tensor.zeros([2, 2]), Tensor.zeros([2, 1]), memberStatistics: false, rng: &rng)
+        _ = filter.filter(observations: Tensor.zeros([2, 2]), actions: Tensor.zeros([2, 1]), step: &ruled, model: model, rng: &rng)
+        #expect(ruled.terminals == Tensor([0, 1]))
+    }
+
     /// A chosen reward under the threshold makes the row terminal (kept, as the official code
     /// does); the ablation flag drops it instead.
     @Test func thresholdTerminates() {
