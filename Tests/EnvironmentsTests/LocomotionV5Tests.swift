@@ -25,8 +25,8 @@ struct LocomotionV5Tests {
         #expect(outcomes[0].terminated && outcomes[1].terminated)
         let capitalized = task == "hopper" ? "Hopper" : "Walker2d"
         let case_ = GymnasiumReference.Case(qpos: qpos, qvel: qvel, actions: [action.map(Double.init)])
-        let gym4 = try GymnasiumReference.run(.init(env: capitalized + "-v4", single: [case_])).single[0]
-        let gym5 = try GymnasiumReference.run(.init(env: capitalized + "-v5", single: [case_])).single[0]
+        let gym4 = try GymnasiumReference.run(.init(env: capitalized + "-v4", single: [case_]), observationWidth: v4.observationSpec.dimension).single[0]
+        let gym5 = try GymnasiumReference.run(.init(env: capitalized + "-v5", single: [case_]), observationWidth: v4.observationSpec.dimension).single[0]
         #expect(gym5.terminated[0])
         #expect(abs(outcomes[0].reward - gym4.reward[0]) < 1e-9 && abs(outcomes[1].reward - gym5.reward[0]) < 1e-9)
         // Hopper's model is the same in v4 and v5, so the difference is exactly the healthy reward
