@@ -3,7 +3,7 @@
 /// (`offlinerlkit/policy/model_free/cql.py`, `run_example/run_cql.py`): the recipe
 /// (`orl train --algo cql`) and the plug-in in one place.
 ///
-/// SAC on the dataset alone (``DynamicsSource/noModel``, every row real) whose critics carry
+/// SAC on the dataset alone (`DynamicsSource.noModel`, every row real) whose critics carry
 /// ``ConservativeQTerm`` (eq. (4), CQL(H)) and, with ``CQLSettings/deterministicBackup``, a target
 /// without the entropy term (``DeterministicBackup``). Kit's settings: 2 critics of 3 × 256, actor
 /// lr 1e-4, critic lr 3e-4, α auto-tuned from 1 (lr 1e-4, unclamped), w = 5, T = 1, R = 10, no
@@ -60,7 +60,7 @@ public struct CQLSettings: DefaultedSettings {
     }
 
     /// Checks the ranges.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` naming the bad key.
+    /// - Throws: `OfflineTrainingError.invalidConfiguration(_:)` naming the bad key.
     func validate(key: String) throws(OfflineTrainingError) {
         guard weight.isFinite && weight >= 0 else { throw .invalidConfiguration("plugIns.\(key).weight must be finite and ≥ 0, got \(weight)") }
         guard temperature.isFinite && temperature > 0 else {

@@ -105,6 +105,7 @@ public final class ConservativeQTerm: CriticRegularizer, MixedBatchAware {
     /// `mean_p T·log Σ_k exp((Qᵢ(s_p, a_pk) − ℓ_pk) / T)` for every critic i, `[N]`: the importance-sampled
     /// soft maximum of eq. (4), differentiable with respect to the critics.
     /// - Parameters:
+    ///   - critics: the critic ensemble, N members.
     ///   - observations: `[P, obs]`.
     ///   - candidateActions: `[P, K, A]`.
     ///   - logDensities: ℓ, the log-density of each candidate under its proposal, `[P, K]`.

@@ -6,8 +6,8 @@ import RAVL
 /// (`orl train --algo edac`) and the plug-in in one place.
 ///
 /// SAC-N on the dataset alone: N critics with the minimum over all N in the target and the actor
-/// objective (the shared ``PolicyLearning/SACAgent``) plus η times the diversity term of the
-/// critics' action-gradients (eq. (5); RAVL's ``RAVL/EnsembleDiversityRegularizer``, the same
+/// objective (the shared `SACAgent`) plus η times the diversity term of the
+/// critics' action-gradients (eq. (5); RAVL's `EnsembleDiversityRegularizer`, the same
 /// computation as Kit's `learn`). Kit's settings: 3 × 256 networks, actor lr 1e-4, critic lr 3e-4,
 /// α auto-tuned from 1 (lr 1e-4) and clamped to [0, 1], the entropy term kept in the target,
 /// 3,000 epochs of 1,000 updates; N and η per task (``tasks``).
@@ -80,7 +80,7 @@ public struct EDAC: OfflineAlgorithmRecipe, OfflinePlugInFactory {
     }
 }
 
-/// EDAC's settings (`plugIns.edac`); N is ``PolicyLearning/SACConfiguration/critics``.
+/// EDAC's settings (`plugIns.edac`); N is `SACConfiguration.critics`.
 public struct EDACSettings: DefaultedSettings {
     /// η, the diversity term's weight (Kit's script default 1.0; per task in ``EDAC/tasks``; 0 is SAC-N).
     public var eta: Float = 1

@@ -61,7 +61,7 @@ public struct IQLSettings: DefaultedSettings {
     public init() {}
 
     /// Checks the ranges.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` naming the bad key.
+    /// - Throws: `OfflineTrainingError.invalidConfiguration(_:)` naming the bad key.
     func validate() throws(OfflineTrainingError) {
         guard expectile > 0 && expectile < 1 else { throw .invalidConfiguration("plugIns.iql.expectile must be in (0, 1), got \(expectile)") }
         guard temperature.isFinite && temperature >= 0 else {

@@ -39,7 +39,7 @@ public final class GaussianPolicy: Module {
 /// ```
 /// c is the reward scale `1000 / (max return − min return)` over the dataset's trajectories (the
 /// official code's and Kit's reward normalization for MuJoCo tasks), or 1. The learner settings
-/// (widths, learning rates, γ, τ_p, the number of critics) are ``PolicyLearning/SACConfiguration``'s;
+/// (widths, learning rates, γ, τ_p, the number of critics) are `SACConfiguration`'s;
 /// V learns at the critic rate.
 public final class IQLAgent: OfflineAgent {
     /// The learner settings shared with SAC.
@@ -59,6 +59,13 @@ public final class IQLAgent: OfflineAgent {
     public let observationDimension: Int, actionDimension: Int
 
     /// Creates an agent with freshly initialised networks.
+    /// - Parameters:
+    ///   - observationDimension: state width.
+    ///   - actionDimension: action width.
+    ///   - configuration: the learner settings shared with SAC.
+    ///   - settings: IQL's settings.
+    ///   - rewardScale: c, multiplying every reward.
+    ///   - rng: the generator for the initial weights.
     public init(observationDimension: Int, actionDimension: Int, configuration: SACConfiguration, settings: IQLSettings,
                 rewardScale: Float, rng: inout RandomGenerator) {
         self.configuration = configuration

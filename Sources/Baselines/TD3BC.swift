@@ -74,7 +74,7 @@ public struct TD3BCSettings: DefaultedSettings {
     }
 
     /// Checks the ranges.
-    /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` naming the bad key.
+    /// - Throws: `OfflineTrainingError.invalidConfiguration(_:)` naming the bad key.
     func validate(critics: Int) throws(OfflineTrainingError) {
         for (name, value) in [("alpha", alpha), ("policyNoise", policyNoise), ("noiseClip", noiseClip), ("explorationNoise", explorationNoise)] {
             guard value.isFinite && value >= 0 else { throw .invalidConfiguration("plugIns.td3bc.\(name) must be finite and ≥ 0, got \(value)") }

@@ -43,7 +43,7 @@ public final class AgentState: Module {
 ///          then Polyak updates of π̄ and Q̄ (rate τ)
 /// ```
 /// π is deterministic: `tanh` of an MLP. The learner settings (widths, learning rates, γ, τ, the
-/// number of critics) are ``PolicyLearning/SACConfiguration``'s; the rest are ``TD3BCSettings``.
+/// number of critics) are `SACConfiguration`'s; the rest are ``TD3BCSettings``.
 public final class TD3BCAgent: OfflineAgent {
     /// The learner settings shared with SAC (widths, learning rates, γ, τ, critics).
     public let configuration: SACConfiguration
@@ -64,8 +64,14 @@ public final class TD3BCAgent: OfflineAgent {
     public let observationDimension: Int, actionDimension: Int
 
     /// Creates an agent with freshly initialised networks.
-    /// - Parameter normalizer: the dataset's state statistics (`nil`: no standardization, or
-    ///   statistics to be loaded from a checkpoint).
+    /// - Parameters:
+    ///   - observationDimension: state width.
+    ///   - actionDimension: action width.
+    ///   - configuration: the learner settings shared with SAC.
+    ///   - settings: TD3+BC's settings.
+    ///   - normalizer: the dataset's state statistics (`nil`: no standardization, or statistics
+    ///     to be loaded from a checkpoint).
+    ///   - rng: the generator for the initial weights.
     public init(observationDimension: Int, actionDimension: Int, configuration: SACConfiguration, settings: TD3BCSettings,
                 normalizer: Normalizer?, rng: inout RandomGenerator) {
         self.configuration = configuration

@@ -66,7 +66,7 @@ struct ConservativeQTermTests {
         var batch = TransitionBatch(batchSize: 5, observationDimension: 1, actionDimension: 1)
         batch.observations = Tensor(shape: [5, 1], scalars: [0.1, 0.2, 0.3, 0.4, 0.5])
         batch.nextObservations = Tensor(shape: [5, 1], scalars: [0.2, 0.3, 0.4, 0.5, 0.6])
-        batch.actions = Tensor(shape: [5, 1], scalars: [0.9, -0.9, 0.1, 0.2, 0.3])
+        batch.actions = Tensor(shape: [5, 1], scalars: [0.9, -0.5, 0.1, 0.2, 0.3])
         let q = critics(Variable(batch.observations), Variable(batch.actions))
         var metrics = TrainingMetrics()
         var drawRNG = RandomGenerator(seed: 9)
