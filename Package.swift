@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "MOREC", targets: ["MOREC"]),
         .library(name: "RAVL", targets: ["RAVL"]),
         .library(name: "LipschitzCritics", targets: ["LipschitzCritics"]),
+        .library(name: "Baselines", targets: ["Baselines"]),
         .library(name: "ExperimentRunner", targets: ["ExperimentRunner"]),
         .library(name: "DatasetGeneration", targets: ["DatasetGeneration"]),
         .executable(name: "orl", targets: ["orl"]),
@@ -56,13 +57,15 @@ let package = Package(
         .target(name: "MOREC", dependencies: ["PolicyLearning"]),
         .target(name: "RAVL", dependencies: ["PolicyLearning"]),
         .target(name: "LipschitzCritics", dependencies: ["PolicyLearning"]),
+        // The papers' comparison rows: CQL, EDAC, COMBO, TD3+BC, IQL (EDAC reuses RAVL's diversity term).
+        .target(name: "Baselines", dependencies: ["PolicyLearning", "RAVL"]),
         // D4RL-recipe datasets made with this project's behaviour policies (`orl dataset generate`).
         .target(name: "DatasetGeneration", dependencies: ["PolicyLearning"]),
         // Run lists, the local queue and the archive of finished runs' records (`orl reproduce`).
         .target(name: "ExperimentRunner", dependencies: ["PolicyLearning"]),
         .target(name: "OfflineRL", dependencies: ["LinearAlgebra", "HDF5", "NeuralNetworks", "OfflineData", "Environments",
                                                   "DynamicsModels", "PolicyLearning", "DatasetGeneration", "ExperimentRunner",
-                                                  "MOREC", "RAVL", "LipschitzCritics"]),
+                                                  "MOREC", "RAVL", "LipschitzCritics", "Baselines"]),
         .target(name: "Benchmarks", dependencies: ["LinearAlgebra", "NeuralNetworks", "OfflineData", "Environments",
                                                    "DynamicsModels", "PolicyLearning", "MOREC", "CArmadillo"]),
         // The command line: a library (so tests parse and run its commands) and a one-line executable.
@@ -87,6 +90,7 @@ let package = Package(
         .testTarget(name: "MORECTests", dependencies: ["TestSupport", "OfflineTestSupport", "MOREC"]),
         .testTarget(name: "RAVLTests", dependencies: ["TestSupport", "OfflineTestSupport", "RAVL"]),
         .testTarget(name: "LipschitzCriticsTests", dependencies: ["TestSupport", "OfflineTestSupport", "LipschitzCritics"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["TestSupport", "OfflineTestSupport", "Baselines"]),
         .testTarget(name: "DatasetGenerationTests", dependencies: ["TestSupport", "OfflineTestSupport", "DatasetGeneration"]),
         .testTarget(name: "ExperimentRunnerTests", dependencies: ["TestSupport", "ExperimentRunner"]),
         .testTarget(name: "ORLCommandLineTests", dependencies: ["TestSupport", "OfflineTestSupport", "ORLCommandLine"]),

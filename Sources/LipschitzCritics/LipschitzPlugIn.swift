@@ -18,22 +18,24 @@ public final class LipschitzPlugIn: OfflinePlugIn {
     /// Adds the regularizers.
     /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` for out-of-range settings.
     public func install(on trainer: OfflineTrainer) throws {
+        let agent = try trainer.sacAgent(for: LipschitzSettings.key)
         try settings.validate()
         if let adversarial = settings.adversarialNoise {
             let noise = AdversarialStateNoise(settings: adversarial, stateScale: Self.stateStandardDeviation(trainer.realBuffer))
             regularizers.append(noise)
         }
         if let penalty = settings.gradientPenalty { regularizers.append(GradientPenalty(settings: penalty)) }
-        trainer.agent.criticRegularizers += regularizers
+        agent.criticRegularizers += regularizers
     }
 
     /// ``LipschitzEstimate/columns`` on `diagnostics.batchSize` dataset rows.
     public func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] {
+        guard let agent = trainer.sacAgent else { return [:] }
         var rng = RandomGenerator(seed: trainer.configuration.seed &* 0x9E37_79B9 &+ UInt64(trainer.step))
         var batch = TransitionBatch(batchSize: settings.diagnostics.batchSize, observationDimension: trainer.realBuffer.observationDimension,
                                     actionDimension: trainer.realBuffer.actionDimension)
         trainer.realBuffer.sample(into: &batch, rng: &rng)
-        guard let estimate = try? LipschitzEstimate(critics: trainer.agent.critics, observations: batch.observations,
+        guard let estimate = try? LipschitzEstimate(critics: agent.critics, observations: batch.observations,
                                                     actions: batch.actions) else { return [:] }
         return estimate.columns
     }

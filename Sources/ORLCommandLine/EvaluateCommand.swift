@@ -24,7 +24,7 @@ extension ORL {
         }
 
         func run() throws {
-            let (agent, description) = try OfflineTrainer.loadAgent(from: checkpoint)
+            let (agent, description) = try OfflineTrainer.loadLearner(from: checkpoint, registry: AlgorithmRegistry.standard)
             let configuration = try description.configuration()
             var environment = try makeEnvironment(named: description.environment, maxEpisodeSteps: configuration.maxEpisodeSteps)
             let result = evaluate(policy: { observation in

@@ -6,7 +6,7 @@ extension ORL {
     /// `orl train`: an offline model-based algorithm on a dataset, resumable.
     public struct Train: ParsableCommand {
         public static let configuration = CommandConfiguration(
-            abstract: "Train an offline model-based algorithm (MOPO, MOBILE, MOREC, RAVL, Lipschitz critics) on a dataset.",
+            abstract: "Train an offline algorithm (MOPO, MOBILE, MOREC, RAVL, Lipschitz critics; COMBO, CQL, EDAC, TD3+BC, IQL) on a dataset.",
             discussion: """
                 Settings come, in order, from the algorithm's recipe (defaults, the dataset's per-task \
                 settings, the budget preset), then --config (a JSON object with the keys of config.json, \
@@ -42,7 +42,7 @@ extension ORL {
         @Option(help: "A dynamics.h5 to reuse instead of fitting (written there after a fit when absent).")
         var dynamicsCache: String?
 
-        @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), or interpolate:λ (blend, λ = 1 is true).",
+        @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), interpolate:λ (blend, λ = 1 is true), or none (no model: real data only, as the model-free algorithms' recipes set).",
                 transform: parseDynamicsSource)
         var dynamics: DynamicsSource?
 
@@ -156,7 +156,7 @@ extension ORL {
             let registry = AlgorithmRegistry.standard
             let c = try makeConfiguration(registry: registry)
             let name = taskKey(c.dataset) + (c.dataset.hasSuffix("-orl") ? "-orl" : "")
-            let source = c.dynamicsSource == .learned ? "" : "-" + c.dynamicsSource.description.replacingOccurrences(of: ":", with: "")
+            let source = c.dynamicsSource == .learned || c.dynamicsSource == .noModel ? "" : "-" + c.dynamicsSource.description.replacingOccurrences(of: ":", with: "")
             let directory = runDirectory.directory(default: "runs/\(c.algorithm)\(source)-\(name)-seed\(c.seed)")
             print("\(c.algorithm) on \(c.dataset), preset \(c.preset): \(c.totalSteps) updates, h = \(c.rolloutHorizon), " +
                   "\(c.sac.critics) critics, real ratio \(c.realRatio), dynamics \(c.dynamicsSource), seed \(c.seed), " +

@@ -11,3 +11,4 @@
 @_exported import MOREC
 @_exported import RAVL
 @_exported import LipschitzCritics
+@_exported import Baselines

@@ -33,13 +33,14 @@ public struct EdgeOfReachDiagnostics: Sendable {
         return r / Double(episodeSteps) / (1 - Double(discount))
     }
 
-    /// The diagnostics columns for `trainer`'s current agent and buffers.
+    /// The diagnostics columns for `trainer`'s current agent and buffers (none unless the learner is SAC).
     public func metrics(trainer: OfflineTrainer) -> [String: Double] {
+        guard let agent = trainer.sacAgent else { return [:] }
         let c = trainer.configuration
         let qStar = Self.approximateOptimalQ(referenceMaxReturn: trainer.datasetEntry?.refMaxScore,
                                              episodeSteps: c.maxEpisodeSteps, discount: c.sac.discount)
         var rng = RandomGenerator(seed: c.seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(trainer.step))
-        return metrics(agent: trainer.agent, modelBuffer: trainer.modelBuffer, realBuffer: trainer.realBuffer,
+        return metrics(agent: agent, modelBuffer: trainer.modelBuffer, realBuffer: trainer.realBuffer,
                        horizon: c.rolloutHorizon, approximateOptimalQ: qStar, rng: &rng)
     }
 

@@ -31,10 +31,11 @@ public final class RAVLPlugIn: OfflinePlugIn {
     /// Adds the diversity term to the agent's critic loss (when η > 0).
     /// - Throws: ``PolicyLearning/OfflineTrainingError/invalidConfiguration(_:)`` when η > 0 with fewer than two critics.
     public func install(on trainer: OfflineTrainer) throws {
-        try settings.validate(critics: trainer.agent.critics.members)
+        let agent = try trainer.sacAgent(for: "ravl")
+        try settings.validate(critics: agent.critics.members)
         guard settings.eta > 0 else { return }
         let term = EnsembleDiversityRegularizer(eta: settings.eta)
-        trainer.agent.criticRegularizers.append(term)
+        agent.criticRegularizers.append(term)
         regularizer = term
     }
 
@@ -74,8 +75,8 @@ public final class EdgeOfReachPlugIn: OfflinePlugIn {
     /// A plug-in drawing `samples` rows per buffer.
     public init(samples: Int = 2048) { diagnostics = EdgeOfReachDiagnostics(samples: samples) }
 
-    /// Installs nothing: diagnostics only.
-    public func install(on trainer: OfflineTrainer) throws {}
+    /// Installs nothing: diagnostics only (of SAC's critics, so the learner must be SAC).
+    public func install(on trainer: OfflineTrainer) throws { _ = try trainer.sacAgent(for: "edge-of-reach") }
 
     /// ``EdgeOfReachDiagnostics/metrics(trainer:)``.
     public func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] { diagnostics.metrics(trainer: trainer) }

@@ -15,12 +15,12 @@ struct ArgumentValidationTests {
         }
     }
 
-    static let algorithms = "mopo, mobile, mbpo, lipschitz-mopo, ravl, morec-mopo, morec-mobile"
+    static let algorithms = "mopo, mobile, mbpo, lipschitz-mopo, ravl, morec-mopo, morec-mobile, combo, cql, edac, td3bc, iql"
 
     /// Bad argument lists and the exact first line of what `orl` prints for each.
     static let badArguments: [([String], String)] = [
         (["train"], "Missing expected argument '--algo <algo>'"),
-        (["train", "--algo", "cql", "--dataset", "hopper-medium-v2"], "unknown algorithm 'cql'; known algorithms: \(algorithms)."),
+        (["train", "--algo", "bcq", "--dataset", "hopper-medium-v2"], "unknown algorithm 'bcq'; known algorithms: \(algorithms)."),
         (["train", "--algo", "mopo", "--dataset", "hoper-medium-v2"],
          "unknown dataset 'hoper-medium-v2'; closest known names: hopper-medium-v2, hopper-medium-orl, ant-medium-v2"),
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--preset", "long"],
@@ -32,7 +32,7 @@ struct ArgumentValidationTests {
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty=-1"], "--penalty must be finite and ≥ 0, got -1.0."),
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty", "nan"], "--penalty must be finite and ≥ 0, got nan."),
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--dynamics", "maybe"],
-         "The value 'maybe' is invalid for '--dynamics <dynamics>': unknown dynamics source 'maybe'; use learned, true or interpolate:λ with λ in [0, 1]"),
+         "The value 'maybe' is invalid for '--dynamics <dynamics>': unknown dynamics source 'maybe'; use learned, true, interpolate:λ with λ in [0, 1], or none"),
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--config", "/nonexistent.json"], "--config /nonexistent.json does not exist."),
         (["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--critic-gradient-penalty", "0"],
          "--critic-gradient-penalty must be positive, got 0.0."),

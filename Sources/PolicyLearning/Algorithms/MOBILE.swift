@@ -107,6 +107,9 @@ final class MOBILEPlugIn: OfflinePlugIn {
     let settings: MOBILEConfiguration
     init(settings: MOBILEConfiguration) { self.settings = settings }
     func install(on trainer: OfflineTrainer) throws {
-        try trainer.install(targetAdjustment: BellmanInconsistencyPenalty(model: trainer.model, configuration: settings), by: "mobile")
+        guard let model = trainer.model else {
+            throw OfflineTrainingError.invalidConfiguration("mobile's penalty samples the dynamics model, but dynamicsSource is none")
+        }
+        try trainer.install(targetAdjustment: BellmanInconsistencyPenalty(model: model, configuration: settings), by: "mobile")
     }
 }

@@ -13,7 +13,10 @@
 /// | ``OfflineTrainer/filter`` | which model transitions are kept (``DynamicsModels/TransitionFilter``) |
 /// | ``OfflineTrainer/penalty`` | the reward penalty on rollouts (``DynamicsModels/RewardPenalty``) |
 /// | ``OfflineTrainer/rolloutObservers`` | diagnostics on every rollout step |
-/// | ``SACAgent/criticRegularizers``, ``SACAgent/targetAdjustment`` | the critic loss and targets |
+/// | ``SACAgent/criticRegularizers``, ``SACAgent/targetAdjustment`` | the critic loss and targets (through ``OfflineTrainer/sacAgent(for:)``) |
+///
+/// The learner itself is not installed: an ``OfflineAgentFactory`` (a factory that also builds an
+/// ``OfflineAgent``) supplies it before any plug-in is installed.
 ///
 /// A hook that holds one value (the penalty, the filter, the target adjustment) is set through
 /// ``OfflineTrainer/install(penalty:by:)`` and its siblings, which refuse a second plug-in

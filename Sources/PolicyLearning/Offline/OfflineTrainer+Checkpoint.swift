@@ -60,7 +60,7 @@ extension OfflineTrainer {
                                         lastRollout: lastRollout)
         let json = String(decoding: try Self.canonicalJSON(state), as: UTF8.self)
         try AtomicFile.produce(checkpointPath) { temporary in
-            try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
+            try Checkpoint.save(to: temporary, parts: learner.checkpointParts)
             try Self.writeDescription(of: self, into: temporary)
             let file = try HDF5File(path: temporary, mode: .readWrite)
             try modelBuffer.save(to: file.root.createGroup("model_buffer"))
@@ -100,7 +100,7 @@ extension OfflineTrainer {
                 file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
                     + "only the total step count may change")
         }
-        try Checkpoint.load(from: path, parts: agent.checkpointParts)
+        try Checkpoint.load(from: path, parts: learner.checkpointParts)
         modelBuffer = try ReplayBuffer(restoringFrom: file.root.group("model_buffer"))
         step = state.step
         rng = state.rng
@@ -139,10 +139,24 @@ extension OfflineTrainer {
         current.settingsTree.differences(from: saved).filter { $0 != "totalSteps" }
     }
 
-    /// The agent stored in a `final.h5` or `checkpoint.h5` of an offline run, with its description.
+    /// The SAC agent stored in a `final.h5` or `checkpoint.h5` of an offline run, with its description.
+    /// - Throws: ``OfflineTrainingError/checkpointMismatch(file:reason:)`` for a file without
+    ///   `trainer/description` or whose learner is not SAC; HDF5 and checkpoint errors.
+    public static func loadAgent(from path: String) throws -> (agent: SACAgent, description: OfflineAgentDescription) {
+        let (learner, description) = try loadLearner(from: path, registry: .base)
+        guard let agent = learner as? SACAgent else {
+            throw OfflineTrainingError.checkpointMismatch(file: path, reason: "its learner is \(type(of: learner)), not SAC")
+        }
+        return (agent, description)
+    }
+
+    /// The learner stored in a `final.h5` or `checkpoint.h5` of an offline run, with its
+    /// description: a ``SACAgent``, or the agent of the ``OfflineAgentFactory`` its configuration
+    /// names (which `registry` must know, else the file's parts do not match a SAC agent's).
     /// - Throws: ``OfflineTrainingError/checkpointMismatch(file:reason:)`` for a file without
     ///   `trainer/description`; HDF5 and checkpoint errors.
-    public static func loadAgent(from path: String) throws -> (agent: SACAgent, description: OfflineAgentDescription) {
+    public static func loadLearner(from path: String, registry: OfflineAlgorithmRegistry) throws
+        -> (agent: any OfflineAgent, description: OfflineAgentDescription) {
         let file = try HDF5File(path: path)
         guard file.root.contains("trainer/description") else {
             throw OfflineTrainingError.checkpointMismatch(file: path, reason: "it holds no trainer/description; is it an `orl train` checkpoint or final.h5?")
@@ -157,8 +171,8 @@ extension OfflineTrainer {
             throw OfflineTrainingError.checkpointMismatch(file: path, reason: "unreadable trainer/description (\(error))")
         }
         var rng = RandomGenerator(seed: 0)
-        let agent = SACAgent(observationDimension: description.observationDimension, actionDimension: description.actionDimension,
-                             configuration: try description.configuration().sac, rng: &rng)
+        let context = OfflineAgentContext(observationDimension: description.observationDimension, actionDimension: description.actionDimension)
+        let agent = try registry.makeAgent(for: try description.configuration(), context: context, rng: &rng)
         try Checkpoint.load(from: path, parts: agent.checkpointParts)
         return (agent, description)
     }

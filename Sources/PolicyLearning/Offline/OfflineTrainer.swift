@@ -9,7 +9,7 @@ import HDF5
 /// for step in 0 ..< totalSteps:
 ///     if step % rolloutInterval == 0:  roll π in T̂ from rolloutBatchSize states of D for h steps
 ///                                      → TransitionFilter → RewardPenalty → model buffer (FIFO)
-///     batch ← real rows (realRatio) + model rows;   SACAgent.update(batch)   (plug-ins inside)
+///     batch ← real rows (realRatio) + model rows;   agent.update(batch)   (SAC's plug-ins inside)
 ///     every evaluationInterval:  N deterministic episodes in the real task → D4RL-normalized score, logs
 ///     every checkpointInterval:  atomic checkpoint (networks, optimizers, α, model buffer, RNG, counters)
 /// ```
@@ -18,7 +18,9 @@ import HDF5
 /// MOBILE gives the agent a ``BellmanInconsistencyPenalty`` as its target adjustment; MBPO adds
 /// nothing; module plug-ins (MOREC's ``DynamicsModels/TransitionFilter``, RAVL's and the Lipschitz
 /// critics' ``CriticRegularizer``s, diagnostics) compose with any of them. The model is the fitted
-/// ensemble, the true dynamics or a blend (``OfflineTrainingConfiguration/dynamicsSource``).
+/// ensemble, the true dynamics or a blend (``OfflineTrainingConfiguration/dynamicsSource``); with
+/// `none` there is no model and the loop trains on the data alone (model-free algorithms). The
+/// learner is ``SACAgent`` unless an ``OfflineAgentFactory`` plug-in supplies another ``OfflineAgent``.
 ///
 /// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
 /// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
@@ -43,10 +45,11 @@ public final class OfflineTrainer {
     public let configuration: OfflineTrainingConfiguration
     /// The run directory: logs, checkpoints, the final agent.
     public let directory: URL
-    /// The learner.
-    public let agent: SACAgent
-    /// The dynamics model rolled out.
-    public let model: any DynamicsModel
+    /// The learner: a ``SACAgent``, or the agent of the configuration's ``OfflineAgentFactory``.
+    public let learner: any OfflineAgent
+    /// The dynamics model rolled out, or `nil` when ``OfflineTrainingConfiguration/dynamicsSource``
+    /// is `none` (no rollouts: the loop trains on the data alone).
+    public let model: (any DynamicsModel)?
     /// The task evaluated on.
     public let environmentName: String
     /// The registry entry of the dataset (reference returns for normalized scores), if any.
@@ -190,7 +193,8 @@ public final class OfflineTrainer {
         }
         var agentRNG = root.split()
         rng = root
-        agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration.sac, rng: &agentRNG)
+        learner = try registry.makeAgent(for: configuration, context: OfflineAgentContext(observationDimension: o, actionDimension: a,
+                                                                                         realData: realBuffer), rng: &agentRNG)
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
 
         // The dynamics model: given, the true dynamics, or this run's, a cached or a new fit.
@@ -263,6 +267,7 @@ public final class OfflineTrainer {
         switch (model, configuration.dynamicsSource) {
         case (let given?, _): self.model = given
         case (nil, .learned): self.model = learned!
+        case (nil, .noModel): self.model = nil
         case (nil, .trueDynamics):
             self.model = try TrueDynamics(named: environmentName)
             report?("dynamics: the true \(environmentName) simulator (no model fitted)")
@@ -277,7 +282,8 @@ public final class OfflineTrainer {
         filter = KeepAllTransitions()
         penalty = nil
         sampler = MixedSampler(realRatio: configuration.realRatio)
-        modelBuffer = ReplayBuffer(capacity: configuration.modelBufferCapacity, observationDimension: o, actionDimension: a)
+        modelBuffer = ReplayBuffer(capacity: self.model == nil ? 1 : configuration.modelBufferCapacity, observationDimension: o,
+                                   actionDimension: a)
         self.plugIns = plugIns
         for plugIn in plugIns { try plugIn.install(on: self) }
 
@@ -319,25 +325,26 @@ public final class OfflineTrainer {
         let total = configuration.totalSteps, stop = Swift.min(stopAfter ?? total, total)
         let o = realBuffer.observationDimension, a = realBuffer.actionDimension
         var batch = TransitionBatch(batchSize: configuration.sac.batchSize, observationDimension: o, actionDimension: a)
-        let mixedBatchPlugIns = ([agent.targetAdjustment as AnyObject?] + agent.criticRegularizers.map { $0 as AnyObject? })
+        let sac = learner as? SACAgent
+        let mixedBatchPlugIns = ([learner as AnyObject?, sac?.targetAdjustment as AnyObject?] + (sac?.criticRegularizers ?? []).map { $0 as AnyObject? })
             .compactMap { $0 as? MixedBatchAware }
         let start = monotonicSeconds()
         var lastReport = start
         let stepsAtStart = step
 
         while step < stop {
-            if step % configuration.rolloutInterval == 0 {
+            if model != nil && step % configuration.rolloutInterval == 0 {
                 rolloutModel()
                 if let r = lastRollout, let bad = [("model reward", r.meanRawReward), ("penalized model reward", r.meanReward),
                                                    ("rollout penalty", r.meanPenalty ?? 0)].first(where: { !$0.1.isFinite }) {
                     throw OfflineTrainingError.nonFinite(phase: "model rollout", step: step, quantity: bad.0)
                 }
             }
-            if configuration.cosineActorSchedule { agent.actorOptimizer.learningRate = actorLearningRate(at: step) }
+            if configuration.cosineActorSchedule { learner.actorOptimizer.learningRate = actorLearningRate(at: step) }
             sampler.sample(real: realBuffer, model: modelBuffer, into: &batch, rng: &rng)
             let realRows = sampler.realCount(batchSize: batch.batchSize, modelCount: modelBuffer.count)
             for plugIn in mixedBatchPlugIns { plugIn.realRowCount = realRows }
-            let metrics = agent.update(batch, rng: &rng)
+            let metrics = learner.update(batch, rng: &rng)
             if !metrics.values.allSatisfy(\.isFinite) {   // no allocation on the common path
                 let bad = metrics.keys.sorted().first { !metrics[$0]!.isFinite }!
                 throw OfflineTrainingError.nonFinite(phase: "SAC update", step: step + 1, quantity: bad)
@@ -364,7 +371,7 @@ public final class OfflineTrainer {
         }
         if step == total {
             try AtomicFile.produce(finalAgentPath) { temporary in
-                try Checkpoint.save(to: temporary, parts: agent.checkpointParts)
+                try Checkpoint.save(to: temporary, parts: learner.checkpointParts)
                 try Self.writeDescription(of: self, into: temporary)
             }
         }
@@ -384,11 +391,33 @@ public final class OfflineTrainer {
         self.filter = filter
     }
 
-    /// Sets the agent's critic-target adjustment on behalf of plug-in `owner`.
-    /// - Throws: ``OfflineTrainingError/conflictingPlugIns(hook:first:second:)`` when another plug-in set it.
+    /// Sets the SAC agent's critic-target adjustment on behalf of plug-in `owner`.
+    /// - Throws: ``OfflineTrainingError/conflictingPlugIns(hook:first:second:)`` when another plug-in set it;
+    ///   ``OfflineTrainingError/invalidConfiguration(_:)`` when the learner is not SAC.
     public func install(targetAdjustment: any TargetAdjustment, by owner: String) throws(OfflineTrainingError) {
+        let agent = try sacAgent(for: owner)
         try claim("critic target adjustment", by: owner)
         agent.targetAdjustment = targetAdjustment
+    }
+
+    /// The SAC learner, or `nil` when an ``OfflineAgentFactory`` supplied another agent.
+    public var sacAgent: SACAgent? { learner as? SACAgent }
+
+    /// The SAC learner (its critics, actor and hooks).
+    /// - Precondition: the learner is SAC (the default). Plug-ins call ``sacAgent(for:)`` instead,
+    ///   which throws when it is not.
+    public var agent: SACAgent {
+        guard let sac = sacAgent else { preconditionFailure("OfflineTrainer.agent: the learner is \(type(of: learner)), not SAC; use learner or sacAgent(for:)") }
+        return sac
+    }
+
+    /// The SAC learner for plug-in `owner`, which needs SAC's critics or hooks.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` naming `owner` when another agent learns.
+    public func sacAgent(for owner: String) throws(OfflineTrainingError) -> SACAgent {
+        guard let sac = sacAgent else {
+            throw .invalidConfiguration("plug-in '\(owner)' needs the SAC learner, but this run learns with \(type(of: learner)) (\(configuration.algorithm))")
+        }
+        return sac
     }
 
     private func claim(_ hook: String, by owner: String) throws(OfflineTrainingError) {
@@ -402,10 +431,11 @@ public final class OfflineTrainer {
 
     /// Rolls the current (stochastic) policy out in the model from states drawn from the data.
     private func rolloutModel() {
+        guard let model else { return }
         var starts = TransitionBatch(batchSize: configuration.rolloutBatchSize, observationDimension: realBuffer.observationDimension,
                                      actionDimension: realBuffer.actionDimension)
         realBuffer.sample(into: &starts, rng: &rng)
-        let agent = self.agent
+        let agent = learner
         lastRollout = rollout.run(model: model, startObservations: starts.observations,
                                   policy: { states, rng in agent.act(states, deterministic: false, rng: &rng) },
                                   filter: filter, penalty: penalty, observers: rolloutObservers, into: &modelBuffer, rng: &rng)
@@ -413,7 +443,7 @@ public final class OfflineTrainer {
 
     /// Runs `episodes` deterministic episodes (reset seeds from `seed`) of the current policy.
     public func evaluatePolicy(episodes: Int, seed: UInt64) -> OfflineEvaluation {
-        let agent = self.agent
+        let agent = learner
         let result = evaluate(policy: { observation in
             var unused = RandomGenerator(seed: 0)
             return agent.act(observation, deterministic: true, rng: &unused)
@@ -436,7 +466,7 @@ public final class OfflineTrainer {
             "step": Double(step), "epoch": Double(step) / Double(configuration.stepsPerEpoch),
             "return_mean": evaluation.result.mean, "return_std": evaluation.result.standardDeviation,
             "episode_length_mean": Double(evaluation.result.lengths.reduce(0, +)) / Double(Swift.max(evaluation.result.lengths.count, 1)),
-            "wall_seconds": wallSeconds, "actor_lr": Double(agent.actorOptimizer.learningRate),
+            "wall_seconds": wallSeconds, "actor_lr": Double(learner.actorOptimizer.learningRate),
             "model_buffer_size": Double(modelBuffer.count), "seed": Double(configuration.seed),
         ]
         if let score = evaluation.normalizedScore { row["normalized_score"] = score }

@@ -78,7 +78,7 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
     public var sac: SACConfiguration = Self.offlineSAC
     /// The dynamics ensemble and its training (Kit: 7 members, 5 elites, 4×200).
     public var dynamics = DynamicsEnsembleConfiguration()
-    /// Where model transitions come from: the fitted model, the true dynamics, or a blend.
+    /// Where model transitions come from: the fitted model, the true dynamics, a blend, or none (model-free).
     public var dynamicsSource: DynamicsSource = .learned
     /// Settings of the installed plug-ins by key (`mopo`, `mobile`, `morec`, `ravl`, `lipschitz`):
     /// the base algorithm's and the modules'; see ``OfflinePlugIn``.
@@ -147,7 +147,7 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
         let row = Double(2 * o + a + 3) * 4
         let widest = Double(sac.hiddenSizes.max() ?? 256)
         let batch = Double(sac.batchSize) * widest * Double(sac.critics + 1) * 8 * 4
-        return Double(modelBufferCapacity) * row + batch
+        return (dynamicsSource == .noModel ? 0 : Double(modelBufferCapacity)) * row + batch
     }
 
     /// Refuses settings whose buffers would not fit in half of this machine's memory, before any work.
@@ -175,6 +175,8 @@ public struct OfflineTrainingConfiguration: DefaultedSettings {
         try require(modelBufferCapacity < Int.max, "rolloutBatchSize × rolloutHorizon × modelRetainEpochs overflows (\(rolloutBatchSize) × \(rolloutHorizon) × \(modelRetainEpochs))")
         try require(realRatio.isFinite, "realRatio must be a number, got \(realRatio)")
         try require((0...1).contains(realRatio), "realRatio must be in [0, 1], got \(realRatio)")
+        try require(dynamicsSource != .noModel || realRatio == 1,
+                    "dynamicsSource none rolls out no model data, so realRatio must be 1, got \(realRatio)")
         try require(evaluationInterval > 0 && evaluationEpisodes > 0, "evaluationInterval and evaluationEpisodes must be positive")
         try require(checkpointInterval > 0 && checkpointInterval % evaluationInterval == 0,
                     "checkpointInterval (\(checkpointInterval)) must be a positive multiple of evaluationInterval (\(evaluationInterval))")
