@@ -15,23 +15,9 @@ import OfflineRL
 struct BaselineCorridorTests {
     /// A few-second run of `algorithm` (the standard registry's recipe) on the corridor data.
     static func configuration(_ algorithm: String, dataset: String, steps: Int) throws -> OfflineTrainingConfiguration {
-        var c = try AlgorithmRegistry.standard.configuration(algorithm: algorithm, dataset: dataset, preset: .short)
-        c.environment = "corridor"
-        c.preset = "test"
-        c.seed = 5
-        c.totalSteps = steps
-        c.stepsPerEpoch = 500
-        c.cosineActorSchedule = false
-        c.cosineScheduleEpochs = nil
-        c.rolloutInterval = 250
-        c.rolloutBatchSize = 200
-        c.rolloutHorizon = 5
-        c.modelRetainEpochs = 4
-        c.evaluationInterval = steps
-        c.checkpointInterval = steps
-        c.evaluationEpisodes = 10
-        c.maxEpisodeSteps = 20
-        Corridor.tune(&c.sac)
+        var c = try OfflineCorridorTests.configuration(algorithm, dataset: dataset, steps: steps)
+        // The recipe's real ratio: 1 for the model-free ones, COMBO's own for COMBO.
+        c.realRatio = try AlgorithmRegistry.standard.configuration(algorithm: algorithm, dataset: dataset, preset: .short).realRatio
         c.sac.critics = min(c.sac.critics, 5)
         if var cql = try c.plugInSettings("cql", as: CQLSettings.self) {
             cql.sampledActions = 3
