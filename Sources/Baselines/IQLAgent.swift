@@ -107,21 +107,21 @@ public final class IQLAgent: OfflineAgent {
         // Value step: the τ-expectile of Q̄ over the data's actions.
         let v = value(s).reshaped([b])
         let valueLoss = Self.expectileLoss(Variable(qTarget) - v, expectile: settings.expectile).mean()
-        TD3BCAgent.step(valueOptimizer, loss: valueLoss)
+        valueOptimizer.minimize(valueLoss)
 
         // Critic step: bootstrap from V(s'), no policy in the target.
         let nextV = value(Variable(batch.nextObservations)).value.reshaped([b])
         let targets = batch.rewards * rewardScale + configuration.discount * (1 - batch.terminals) * nextV
         let q = critics(s, Variable(batch.actions))
         let criticLoss = (q - Variable(targets)).square().mean(axis: 1).sum()
-        TD3BCAgent.step(criticOptimizer, loss: criticLoss)
+        criticOptimizer.minimize(criticLoss)
 
         // Actor step: advantage-weighted regression on the data's actions.
         let vNow = value(s).value.reshaped([b])
         let weights = Self.advantageWeights(q: qTarget, v: vNow, temperature: settings.temperature, maximum: settings.maximumWeight)
         let logProb = actor.distribution(s).logProb(Variable(batch.actions))                // [B]
         let actorLoss = -(Variable(weights) * logProb).mean()
-        TD3BCAgent.step(actorOptimizer, loss: actorLoss)
+        actorOptimizer.minimize(actorLoss)
         polyakUpdate(target: targetCritics, source: critics, tau: configuration.tau)
 
         metrics["value_loss"] = Double(valueLoss.scalar)

@@ -113,7 +113,7 @@ public final class TD3BCAgent: OfflineAgent {
         let targets = batch.rewards + configuration.discount * (1 - batch.terminals) * nextQ
         let q = critics(s, Variable(batch.actions))                                   // [N, B]
         let criticLoss = (q - Variable(targets)).square().mean(axis: 1).sum()
-        Self.step(criticOptimizer, loss: criticLoss)
+        criticOptimizer.minimize(criticLoss)
         metrics["critic_loss"] = Double(criticLoss.scalar)
         metrics["q_mean"] = Double(q.value.mean())
         metrics["target_mean"] = Double(targets.mean())
@@ -125,7 +125,7 @@ public final class TD3BCAgent: OfflineAgent {
             let lambda = Self.bcWeight(policyValues: qPolicy.value, alpha: settings.alpha)
             let bc = (action - Variable(batch.actions)).square().mean()
             let actorLoss = qPolicy.mean() * -lambda + bc
-            Self.step(actorOptimizer, loss: actorLoss)
+            actorOptimizer.minimize(actorLoss)
             polyakUpdate(target: targetCritics, source: critics, tau: configuration.tau)
             polyakUpdate(target: targetActor, source: actor, tau: configuration.tau)
             metrics["actor_loss"] = Double(actorLoss.scalar)
@@ -149,14 +149,5 @@ public final class TD3BCAgent: OfflineAgent {
     public var checkpointParts: [String: Checkpoint.Part] {
         ["actor": (actor, actorOptimizer), "critics": (critics, criticOptimizer), "target_actor": (targetActor, nil),
          "target_critics": (targetCritics, nil), "state": (state, nil)]
-    }
-
-    /// Backpropagates `loss` into the optimizer's parameters only, then steps.
-    static func step(_ optimizer: Adam, loss: Variable) {
-        let parameters = optimizer.parameters
-        let grads = gradients(of: loss, withRespectTo: parameters)
-        for (p, g) in zip(parameters, grads) { p.grad = g.value }
-        optimizer.step()
-        optimizer.zeroGrad()
     }
 }

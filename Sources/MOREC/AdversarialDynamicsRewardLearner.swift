@@ -156,19 +156,11 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
         return discriminator(u).reshaped([inputs.shape[0]])
     }
 
-    static func step(_ optimizer: Adam, loss: Variable) {
-        let parameters = optimizer.parameters
-        let grads = gradients(of: loss, withRespectTo: parameters)
-        for (p, g) in zip(parameters, grads) { p.grad = g.value }
-        optimizer.step()
-        optimizer.zeroGrad()
-    }
-
     /// Maximum-likelihood update of P_φ (step 1).
     func warmupUpdate() {
         let batch = sampleBatch(configuration.batchSize)
         let loss = generator.negativeLogLikelihood(Variable(batch.inputs), targets: batch.deltas)
-        Self.step(generatorOptimizer, loss: loss)
+        generatorOptimizer.minimize(loss)
         record("nll", loss.scalar)
     }
 
@@ -199,7 +191,7 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
         let realLogits = discriminatorLogits(inputs: inputs, deltas: Variable(batch.deltas))
         let fakeLogits = discriminatorLogits(inputs: inputs, deltas: Variable(fake))
         let dLoss = (-realLogits).softplus().mean() + fakeLogits.softplus().mean()
-        Self.step(discriminatorOptimizer, loss: dLoss)
+        discriminatorOptimizer.minimize(dLoss)
 
         // P step: maximize r = −log(1 − D) = softplus(ℓ) through the reparameterized sample,
         // plus α·H and the likelihood anchor.
@@ -212,13 +204,13 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
         let z = (Variable(batch.deltas) - mean2) * (-logStd2).exp()
         let nll = (z.square() * 0.5 + logStd2).mean()
         let gLoss = -reward - entropy * alpha + nll * configuration.likelihoodWeight
-        Self.step(generatorOptimizer, loss: gLoss)
+        generatorOptimizer.minimize(gLoss)
         discriminator.zeroGrad()
 
         // α step: raise α when the entropy is under its target.
         if configuration.automaticEntropyTuning, let target = targetEntropy {
             let alphaLoss = temperature.logAlpha * (entropy.scalar - target)
-            Self.step(temperatureOptimizer, loss: alphaLoss.mean())
+            temperatureOptimizer.minimize(alphaLoss.mean())
         }
 
         let real = realLogits.value, fakeValue = fakeLogits.value

@@ -82,6 +82,16 @@ open class Optimizer<State> {
         }
     }
 
+    /// One step down `loss`: its gradient with respect to this optimizer's parameters only (so
+    /// networks another optimizer owns keep their gradients untouched), then ``step()`` and
+    /// ``zeroGrad()``.
+    public func minimize(_ loss: Variable) {
+        let parameters = self.parameters
+        for (p, g) in zip(parameters, gradients(of: loss, withRespectTo: parameters)) { p.grad = g.value }
+        step()
+        zeroGrad()
+    }
+
     /// Clears the gradient of every parameter.
     public func zeroGrad() {
         for group in groups { for p in group.parameters { p.variable.grad = nil } }

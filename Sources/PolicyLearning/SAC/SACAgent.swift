@@ -81,7 +81,7 @@ public final class SACAgent {
         for regularizer in criticRegularizers {
             criticLoss = criticLoss + regularizer.loss(critics: critics, batch: batch, q: q, metrics: &metrics, rng: &rng)
         }
-        Self.step(criticOptimizer, loss: criticLoss)
+        criticOptimizer.minimize(criticLoss)
 
         // Actor step: gradients for the actor's parameters only (the critics' weight gradients
         // are never formed, just their input gradients).
@@ -89,13 +89,13 @@ public final class SACAgent {
         let (action, logProb) = policy.sample(rng: &rng)                          // [B, A], [B]
         let qPolicy = critics(observations, action).min(axis: 0)                   // [B]
         let actorLoss = (logProb * alpha - qPolicy).mean()
-        Self.step(actorOptimizer, loss: actorLoss)
+        actorOptimizer.minimize(actorLoss)
 
         // Temperature step.
         let entropyTarget = configuration.entropyTarget(actionDimension: actionDimension)
         if configuration.automaticEntropyTuning {
             let alphaLoss = -(temperature.logAlpha * Variable(logProb.value + entropyTarget)).mean()
-            Self.step(alphaOptimizer, loss: alphaLoss)
+            alphaOptimizer.minimize(alphaLoss)
             metrics["alpha_loss"] = Double(alphaLoss.scalar)
         }
 
@@ -118,15 +118,6 @@ public final class SACAgent {
         let nextQ = targetCritics(Variable(batch.nextObservations), Variable(nextAction)).value.min(axis: 0)
         let notDone = 1 - batch.terminals
         return batch.rewards + configuration.discount * notDone * (nextQ - alpha * nextLogProb)
-    }
-
-    /// Backpropagates `loss` into the optimizer's parameters only, then steps.
-    private static func step(_ optimizer: Adam, loss: Variable) {
-        let parameters = optimizer.parameters
-        let grads = gradients(of: loss, withRespectTo: parameters)
-        for (p, g) in zip(parameters, grads) { p.grad = g.value }
-        optimizer.step()
-        optimizer.zeroGrad()
     }
 
     /// Mean over the batch of the standard deviation across critics, for `[N, B]` values.
