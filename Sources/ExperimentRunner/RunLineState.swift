@@ -11,7 +11,8 @@ public enum RunLineState: String, Sendable, Codable, CaseIterable {
     case running
     /// A resume point exists and no attempt failed.
     case resumable
-    /// The last attempt exited non-zero (see its `stderr.log`).
+    /// The last attempt exited non-zero by itself (see its `stderr.log`); a run killed by a
+    /// signal (`scancel`, a kill) stays resumable.
     case failed
     /// Nothing yet.
     case notStarted = "not started"

@@ -87,7 +87,8 @@ public struct RunQueue {
             return .stopped
         }
         guard exitStatus == 0 else {
-            try? AtomicFile.write(Data("exit \(exitStatus)\n".utf8), to: failureMarker)
+            // A run killed from outside (a signal: 128 + its number) did not fail by itself: it stays resumable.
+            if exitStatus < 128 { try? AtomicFile.write(Data("exit \(exitStatus)\n".utf8), to: failureMarker) }
             return fail(run, list, "exit \(exitStatus); see its stderr.log")
         }
         if let archive {

@@ -101,6 +101,10 @@ struct SlurmJobTests {
         #expect(failed == .failed("exit 1; see its stderr.log"))
         #expect(RunLineState(of: dir.path("d/a-seed1"), records: nil) == .failed)
         #expect(RunLineState(of: dir.path("d/a-seed9"), records: nil) == .notStarted)
+        // Killed by a signal (128 + 15): not marked failed.
+        let killedQueue = RunQueue(launcher: Launcher(status: 143), archive: nil) { _ in }
+        _ = try SlurmArrayTask(list: list, index: 2).run(queue: killedQueue, runner: RecordingRunner(answer: (0, "")), task: nil)
+        #expect(RunLineState(of: dir.path("d/a-seed2"), records: nil) != .failed)
         FileManager.default.createFile(atPath: dir.path("d/a-seed1/checkpoint.h5"), contents: Data())
         let held = FileLock.run(dir.path("d/a-seed1"))
         #expect(held != nil)
