@@ -9,8 +9,17 @@ import TestSupport
 /// a crash would end the test process. Prints the counts.
 @Suite("Loader fuzz: typed error or valid data, never a crash")
 struct LoaderFuzzTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures/fuzz-corpus")
+    /// The seed corpus, written once per test process by `Tests/Fixtures/fuzz-corpus/make_corpus.py` (seeded).
+    private static let generated = Result<URL, any Error> {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orl-fuzz-corpus-\(UUID().uuidString)")
+        let script = Python.repositoryRoot.appendingPathComponent("Tests/Fixtures/fuzz-corpus/make_corpus.py").path
+        _ = try Python.check(try String(contentsOfFile: script, encoding: .utf8), arguments: [folder.path])
+        return folder
+    }
+
+    /// The corpus folder.
+    /// - Throws: when `make_corpus.py` failed (its stderr).
+    static func corpus() throws -> URL { try generated.get() }
 
     /// The outcome counts of one run.
     struct Counts: CustomStringConvertible {
@@ -49,10 +58,10 @@ struct LoaderFuzzTests {
 
     @Test func corpusFilesLoadCleanly() throws {
         for name in ["d4rl-gzip.hdf5", "d4rl-float64.hdf5"] {
-            let data = try D4RLFile.load(path: Self.corpus.appendingPathComponent(name).path, actionBound: 1)
+            let data = try D4RLFile.load(path: try Self.corpus().appendingPathComponent(name).path, actionBound: 1)
             #expect(data.count == 40)
         }
-        #expect(try NeoRLFile.load(path: Self.corpus.appendingPathComponent("neorl-train.npz").path).count == 30)
+        #expect(try NeoRLFile.load(path: try Self.corpus().appendingPathComponent("neorl-train.npz").path).count == 30)
     }
 
     @Test func mutatedInputsGiveTypedErrorsOrValidData() throws {
@@ -64,7 +73,7 @@ struct LoaderFuzzTests {
         let cases = 600, budget: TimeInterval = 30  // about 4 s in release builds; the budget only guards slow machines
         let sources: [(file: String, rows: Int, neorl: Bool)] = [("d4rl-gzip.hdf5", 40, false), ("d4rl-float64.hdf5", 40, false),
                                                                  ("neorl-train.npz", 30, true)]
-        let originals = try sources.map { try Data(contentsOf: Self.corpus.appendingPathComponent($0.file)) }
+        let originals = try sources.map { try Data(contentsOf: try Self.corpus().appendingPathComponent($0.file)) }
         var round = 0
         while round < cases, Date().timeIntervalSince(started) < budget {
             defer { round += 1 }

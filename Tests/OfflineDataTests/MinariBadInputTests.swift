@@ -11,7 +11,7 @@ struct MinariBadInputTests {
     /// A fresh copy of the fixture; `edit` changes its `main_data.hdf5`.
     static func copy(in dir: TemporaryDirectory, _ name: String, edit: ((HDF5Group) throws -> Void)? = nil) throws -> (folder: String, h5: String) {
         let folder = dir.path(name)
-        try FileManager.default.copyItem(atPath: MinariTests.fixture, toPath: folder)
+        try FileManager.default.copyItem(atPath: try MinariTests.fixture(), toPath: folder)
         let h5 = folder + "/data/main_data.hdf5"
         if let edit {
             let file = try HDF5File(path: h5, mode: .readWrite)
@@ -169,6 +169,6 @@ struct MinariBadInputTests {
         let data = try MinariFile.load(path: copy.folder)
         #expect(data.timeouts?[13 + 18 - 1] == true)
         #expect(data.loadProblems.contains { $0.severity == .warning && $0.key == "episode_1/truncations" })
-        #expect(data.episodes().map(\.length) == (try MinariFile.load(path: MinariTests.fixture)).episodes().map(\.length))
+        #expect(data.episodes().map(\.length) == (try MinariFile.load(path: try MinariTests.fixture())).episodes().map(\.length))
     }
 }

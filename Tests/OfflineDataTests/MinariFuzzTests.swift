@@ -12,7 +12,7 @@ struct MinariFuzzTests {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let folder = dir.path("fuzz")
-        try FileManager.default.copyItem(atPath: MinariTests.fixture, toPath: folder)
+        try FileManager.default.copyItem(atPath: try MinariTests.fixture(), toPath: folder)
         let h5 = folder + "/data/main_data.hdf5", json = folder + "/data/metadata.json"
         let originalH5 = try Data(contentsOf: URL(fileURLWithPath: h5)), originalJSON = try Data(contentsOf: URL(fileURLWithPath: json))
         var rng = RandomGenerator(seed: 34)

@@ -4,11 +4,22 @@ import Testing
 import TestSupport
 
 /// Minari datasets against the real `minari` package (PyPI 0.5.4 in `.venv-test`): a fixture that
-/// Minari's `DataCollector` wrote (`Tests/Fixtures/minari/make_fixture.py`), and datasets this
-/// library writes, read back with `minari.load_dataset`.
+/// Minari's `DataCollector` writes when the tests start (`Tests/Fixtures/minari/make_fixture.py`,
+/// seeded, into a temporary folder: generated data is not committed), and datasets this library
+/// writes, read back with `minari.load_dataset`.
 @Suite("Minari datasets against the minari package")
 struct MinariTests {
-    static let fixture = Python.repositoryRoot.appendingPathComponent("Tests/Fixtures/minari/hopper-v5-random-v0").path
+    /// The fixture, written once per test process.
+    private static let generated = Result<String, any Error> {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orl-minari-fixture-\(UUID().uuidString)").path
+        let script = Python.repositoryRoot.appendingPathComponent("Tests/Fixtures/minari/make_fixture.py").path
+        _ = try Python.check(try String(contentsOfFile: script, encoding: .utf8), arguments: [folder])
+        return folder
+    }
+
+    /// The `DataCollector` dataset's folder.
+    /// - Throws: when `make_fixture.py` failed (its stderr).
+    static func fixture() throws -> String { try generated.get() }
 
     /// Every episode as `minari` returns it, cast to float32 where ours are Float32.
     struct Episode: Decodable {
@@ -90,8 +101,9 @@ print(json.dumps({"episodes": episodes, "total_steps": data.total_steps, "datase
 
     @Test("a dataset collected with DataCollector loads with identical arrays")
     func fixtureLoadsLikeMinari() throws {
-        let data = try MinariFile.load(path: Self.fixture)
-        let peer = try Self.peer(Self.fixture)
+        let fixture = try Self.fixture()
+        let data = try MinariFile.load(path: fixture)
+        let peer = try Self.peer(fixture)
         #expect(data.count == peer.total_steps && data.count == 88)
         #expect(data.layout == .episodes && data.observationDimension == 11 && data.actionDimension == 3)
         #expect(peer.episodes.contains { $0.terminations.last == true } && peer.episodes.contains { $0.truncations.last == true })
@@ -100,7 +112,7 @@ print(json.dumps({"episodes": episodes, "total_steps": data.total_steps, "datase
         #expect(data.metadata["environment"] == "hopper-v5" && data.metadata["minari_version"] == "0.5.4")
         #expect(data.metadata["ref_min_score"].flatMap(Double.init) == peer.ref_min_score && peer.ref_max_score == 3000)
         #expect(data.storedLayout["episode_0/observations"] == "float64 [14, 11]")
-        let meta = try MinariFile.metadata(path: Self.fixture)
+        let meta = try MinariFile.metadata(path: fixture)
         #expect(meta.observationSpace == .unbounded(11) && meta.actionSpace == .symmetric(3, bound: 1))
         #expect(meta.maxEpisodeSteps == 18 && meta.totalEpisodes == peer.episodes.count)
         // Episodes come back as they were, and the q-learning view keeps every step, truncated ones
@@ -112,7 +124,7 @@ print(json.dumps({"episodes": episodes, "total_steps": data.total_steps, "datase
         let truncatedRow = try #require(data.timeouts?.firstIndex(of: true))
         #expect(q.terminals[truncatedRow] == 0 && Self.row(q.nextObservations, truncatedRow) != Self.row(data.observations, truncatedRow + 1))
         #expect(data.dynamicsTransitions().nextObservations == q.nextObservations)
-        #expect(DatasetFormat.of(path: Self.fixture) == .minari && DatasetFormat.of(path: Self.fixture + "/data/main_data.hdf5") == .minari)
+        #expect(DatasetFormat.of(path: fixture) == .minari && DatasetFormat.of(path: fixture + "/data/main_data.hdf5") == .minari)
     }
 
     @Test("a dataset written here opens with minari.load_dataset and its episodes match")

@@ -1,9 +1,15 @@
-"""Writes the seed corpus of LoaderFuzzTests (run from the repository root with h5py and numpy):
-a D4RL file as D4RL's scripts write it (gzip, bool flags, infos and metadata), a float64 one
-without next_observations, stored contiguously, and a NeoRL .npz split."""
+"""Writes the seed corpus of LoaderFuzzTests into OUT_DIR (h5py and numpy; the test runs it once
+per test process into a temporary folder, so no generated data is committed): a D4RL file as
+D4RL's scripts write it (gzip, bool flags, infos and metadata), a float64 one without
+next_observations, stored contiguously, and a NeoRL .npz split.
+
+    python Tests/Fixtures/fuzz-corpus/make_corpus.py OUT_DIR
+"""
+import os, sys
 import h5py, numpy as np
 
-out = "Tests/Fixtures/fuzz-corpus/"
+out = sys.argv[1].rstrip("/") + "/"
+os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(35)
 n = 40
 term = np.zeros(n, bool); tout = np.zeros(n, bool)

@@ -3,20 +3,21 @@
 A tiny dataset collected with `minari.DataCollector` from Gymnasium's Hopper-v5 (uniform random
 actions, an 18-step time limit, so episodes end in both terminations and truncations), with the
 infos `x_position` and `z_distance_from_origin` recorded (the keys Hopper-v5's reset and step infos
-share). Needs `pip install "minari[create]==0.5.4" "gymnasium[mujoco]==1.4.0" mujoco==2.3.3`
-(jax comes with minari[create]); the tests themselves only read it.
+share). Needs `minari[create]==0.5.4` (jax comes with it), `gymnasium[mujoco]==1.4.0` and
+`mujoco==2.3.3`, all in scripts/requirements-test.txt: MinariTests runs this script once per test
+process into a temporary folder (generated data is not committed).
 
-    python Tests/Fixtures/minari/make_fixture.py     # rewrites Tests/Fixtures/minari/hopper-v5-random-v0
+    python Tests/Fixtures/minari/make_fixture.py OUT_DIR
 """
 import os
 import pathlib
 import shutil
+import sys
 import tempfile
 
 import gymnasium as gym
 import numpy as np
 
-HERE = pathlib.Path(__file__).resolve().parent
 DATASET_ID = "orl-test/hopper/random-v0"
 
 
@@ -49,13 +50,13 @@ def main():
                        description="Test fixture: Hopper-v5, random actions, 18-step limit.",
                        ref_min_score=-20.0, ref_max_score=3000.0)
     env.close()
-    out = HERE / "hopper-v5-random-v0"
+    out = pathlib.Path(sys.argv[1])
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(root / DATASET_ID, out)
     shutil.rmtree(root)
     data = minari.MinariDataset(out / "data")
     ends = [("terminated" if e.terminations[-1] else "truncated") for e in data.iterate_episodes()]
-    print(f"wrote {out}: {data.total_episodes} episodes, {data.total_steps} steps, endings {ends}")
+    print(f"wrote {out}: {data.total_episodes} episodes, {data.total_steps} steps, endings {ends}", file=sys.stderr)
 
 
 if __name__ == "__main__":
