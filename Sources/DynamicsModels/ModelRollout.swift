@@ -76,11 +76,12 @@ public struct ModelRollout: Sendable, Codable, Equatable {
     ///   - observers: see every step (diagnostics); they cannot change the rollout.
     ///   - buffer: the model buffer; its oldest rows are overwritten when full.
     ///   - rng: every random draw (policy, model, filter).
+    ///   - timer: accumulates the time of each phase when given (benchmarks); results do not depend on it.
     /// - Returns: counts and means of what was added.
     public func run(model: some DynamicsModel, startObservations: Tensor,
                     policy: (Tensor, inout RandomGenerator) -> Tensor, filter: (any TransitionFilter)? = nil,
                     penalty: (any RewardPenalty)? = nil, observers: [any RolloutObserver] = [],
-                    into buffer: inout ReplayBuffer, rng: inout RandomGenerator) -> RolloutStatistics {
+                    into buffer: inout ReplayBuffer, rng: inout RandomGenerator, timer: RolloutTimer? = nil) -> RolloutStatistics {
         let o = model.observationDimension, a = model.actionDimension
         precondition(startObservations.rank == 2 && startObservations.shape[1] == o,
                      "ModelRollout: start observations \(startObservations.shape), expected [N, \(o)]")
@@ -98,9 +99,11 @@ public struct ModelRollout: Sendable, Codable, Equatable {
             for t in 0..<horizon {
                 let rows = states.shape[0]
                 if rows == 0 { break }
+                var clock = timer == nil ? 0 : monotonicSeconds()
                 let actions = policy(states, &rng)
                 precondition(actions.shape == [rows, a], "ModelRollout: policy returned \(actions.shape), expected [\(rows), \(a)]")
                 var step = model.step(states, actions, memberStatistics: needsStatistics, rng: &rng)
+                if let timer { clock = timer.lap(.model, since: clock) }
                 let kept = filter?.filter(observations: states, actions: actions, step: &step, model: model, rng: &rng)
                     ?? [Bool](repeating: true, count: rows)
                 precondition(kept.count == rows && step.count == rows,
@@ -116,6 +119,7 @@ public struct ModelRollout: Sendable, Codable, Equatable {
                     observer.observe(RolloutStepEvent(t: t, horizon: horizon, observations: states, actions: actions,
                                                       step: step, storedRewards: rewards, kept: kept))
                 }
+                if let timer { clock = timer.lap(.filterAndPenalty, since: clock) }
                 // Rows stored (kept) and rows continued (kept and not terminal).
                 var stored = [Int](), continuing = [Int]()
                 stored.reserveCapacity(rows)
@@ -135,11 +139,14 @@ public struct ModelRollout: Sendable, Codable, Equatable {
                                    step.nextObservations.gather(stored, axis: 0), step.terminals.gather(stored, axis: 0), t: t)
                 }
                 states = continuing.count == rows ? step.nextObservations : step.nextObservations.gather(continuing, axis: 0)
+                if let timer { _ = timer.lap(.storage, since: clock) }
             }
             chunkStart = chunkEnd
         }
         statistics.penalized = penalty != nil
+        let clock = timer == nil ? 0 : monotonicSeconds()
         if staging.count > 0 { buffer.add(staging.transitions()) }
+        if let timer { _ = timer.lap(.storage, since: clock) }
         return statistics
     }
 }

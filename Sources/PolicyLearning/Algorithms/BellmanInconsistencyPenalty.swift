@@ -32,6 +32,9 @@ public final class BellmanInconsistencyPenalty: TargetAdjustment, MixedBatchAwar
         self.configuration = configuration
     }
 
+    /// With the deterministic backup the targets are recomputed here, so SAC's soft targets are not needed.
+    public var replacesTargets: Bool { configuration.deterministicBackup }
+
     public func adjust(_ targets: inout Tensor, batch: TransitionBatch, agent: SACAgent, metrics: inout TrainingMetrics,
                        rng: inout RandomGenerator) {
         let b = batch.batchSize, real = Swift.min(Swift.max(realRowCount, 0), b)

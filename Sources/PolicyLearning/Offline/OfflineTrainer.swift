@@ -80,6 +80,8 @@ public final class OfflineTrainer {
     public internal(set) var lastRollout: RolloutStatistics?
     /// The dynamics fit done by this trainer, or `nil` when the model was loaded or given.
     public private(set) var dynamicsFit: DynamicsFitSummary?
+    /// Where ``run(stopAfter:progress:)``'s time went in this process (`orl bench train`).
+    public private(set) var profile = OfflineLoopProfile()
 
     var rng: RandomGenerator
     var wallSecondsBefore = 0.0
@@ -332,6 +334,7 @@ public final class OfflineTrainer {
         var lastReport = start
         let stepsAtStart = step
 
+        defer { profile.loopSeconds += monotonicSeconds() - start }
         while step < stop {
             if model != nil && step % configuration.rolloutInterval == 0 {
                 rolloutModel()
@@ -341,10 +344,16 @@ public final class OfflineTrainer {
                 }
             }
             if configuration.cosineActorSchedule { learner.actorOptimizer.learningRate = actorLearningRate(at: step) }
+            let sampling = monotonicSeconds()
             sampler.sample(real: realBuffer, model: modelBuffer, into: &batch, rng: &rng)
             let realRows = sampler.realCount(batchSize: batch.batchSize, modelCount: modelBuffer.count)
             for plugIn in mixedBatchPlugIns { plugIn.realRowCount = realRows }
+            let updating = monotonicSeconds()
             let metrics = learner.update(batch, rng: &rng)
+            let updated = monotonicSeconds()
+            profile.samplingSeconds += updating - sampling
+            profile.updateSeconds += updated - updating
+            profile.updates += 1
             if !metrics.values.allSatisfy(\.isFinite) {   // no allocation on the common path
                 let bad = metrics.keys.sorted().first { !metrics[$0]!.isFinite }!
                 throw OfflineTrainingError.nonFinite(phase: "SAC update", step: step + 1, quantity: bad)
@@ -353,10 +362,17 @@ public final class OfflineTrainer {
             step += 1
 
             let wall = wallSecondsBefore + monotonicSeconds() - start
-            if step % configuration.evaluationInterval == 0 || step == total { try evaluateAndLog(wallSeconds: wall) }
+            if step % configuration.evaluationInterval == 0 || step == total {
+                let evaluating = monotonicSeconds()
+                try evaluateAndLog(wallSeconds: wall)
+                profile.evaluationSeconds += monotonicSeconds() - evaluating
+                profile.evaluations += 1
+            }
             let atEvaluation = step % configuration.evaluationInterval == 0
             if step % configuration.checkpointInterval == 0 || step == total || (atEvaluation && StopRequest.isRequested) {
+                let saving = monotonicSeconds()
                 try saveCheckpoint(wallSeconds: wall)
+                profile.checkpointSeconds += monotonicSeconds() - saving
             }
             // A requested stop waits for an evaluation: no per-window metric is pending there.
             if atEvaluation && step < total && StopRequest.isRequested { throw OfflineTrainingError.stopRequested(step: step) }
@@ -370,10 +386,12 @@ public final class OfflineTrainer {
             }
         }
         if step == total {
+            let saving = monotonicSeconds()
             try AtomicFile.produce(finalAgentPath) { temporary in
                 try Checkpoint.save(to: temporary, parts: learner.checkpointParts)
                 try Self.writeDescription(of: self, into: temporary)
             }
+            profile.checkpointSeconds += monotonicSeconds() - saving
         }
     }
 
@@ -432,13 +450,21 @@ public final class OfflineTrainer {
     /// Rolls the current (stochastic) policy out in the model from states drawn from the data.
     private func rolloutModel() {
         guard let model else { return }
+        let drawing = monotonicSeconds()
         var starts = TransitionBatch(batchSize: configuration.rolloutBatchSize, observationDimension: realBuffer.observationDimension,
                                      actionDimension: realBuffer.actionDimension)
         realBuffer.sample(into: &starts, rng: &rng)
         let agent = learner
+        let timer = RolloutTimer()
+        profile.rolloutModelSeconds += monotonicSeconds() - drawing
         lastRollout = rollout.run(model: model, startObservations: starts.observations,
                                   policy: { states, rng in agent.act(states, deterministic: false, rng: &rng) },
-                                  filter: filter, penalty: penalty, observers: rolloutObservers, into: &modelBuffer, rng: &rng)
+                                  filter: filter, penalty: penalty, observers: rolloutObservers, into: &modelBuffer, rng: &rng,
+                                  timer: timer)
+        profile.rolloutModelSeconds += timer.modelSeconds
+        profile.rolloutFilterAndPenaltySeconds += timer.filterAndPenaltySeconds
+        profile.rolloutStorageSeconds += timer.storageSeconds
+        profile.rollouts += 1
     }
 
     /// Runs `episodes` deterministic episodes (reset seeds from `seed`) of the current policy.

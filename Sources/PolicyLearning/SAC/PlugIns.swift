@@ -15,7 +15,15 @@ public protocol CriticRegularizer: AnyObject {
 /// A rewrite of the critic's bootstrapped targets before the TD loss (MOBILE's Bellman-inconsistency
 /// penalty subtracts a multiple of the spread of target values across model samples).
 public protocol TargetAdjustment: AnyObject {
+    /// Whether ``adjust(_:batch:agent:metrics:rng:)`` overwrites the targets without reading them
+    /// (MOBILE's deterministic backup). The agent then does not compute SAC's soft targets; it
+    /// still draws their next-action noise, so a seed gives the same run either way. Default `false`.
+    var replacesTargets: Bool { get }
     /// Adjusts `targets` (`[B]`) in place.
     func adjust(_ targets: inout Tensor, batch: TransitionBatch, agent: SACAgent, metrics: inout TrainingMetrics,
                 rng: inout RandomGenerator)
+}
+
+extension TargetAdjustment {
+    public var replacesTargets: Bool { false }
 }

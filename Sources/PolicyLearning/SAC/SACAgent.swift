@@ -73,8 +73,14 @@ public final class SACAgent {
         let alpha = self.alpha
         let observations = Variable(batch.observations)
 
-        // Critic step.
-        var targets = criticTargets(batch, alpha: alpha, rng: &rng)             // [B]
+        // Critic step. Targets that an adjustment replaces are not computed (their noise is drawn).
+        var targets: Tensor                                                       // [B]
+        if let targetAdjustment, targetAdjustment.replacesTargets {
+            _ = Tensor.normal([batch.batchSize, actionDimension], rng: &rng)     // criticTargets' next-action noise
+            targets = Tensor.zeros([batch.batchSize])
+        } else {
+            targets = criticTargets(batch, alpha: alpha, rng: &rng)
+        }
         if let targetAdjustment { targetAdjustment.adjust(&targets, batch: batch, agent: self, metrics: &metrics, rng: &rng) }
         let q = critics(observations, Variable(batch.actions))                    // [N, B]
         var criticLoss = (q - Variable(targets)).square().mean(axis: 1).sum()

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+import TestSupport
+import OfflineTestSupport
+import Benchmarks
+import OfflineRL
+
+/// `orl bench train`'s measurement: the loop's phases account for all of its training time, the
+/// counts follow the preset's rollout interval, and the projection is the preset's updates at the
+/// measured rate. No absolute time is asserted.
+@Suite("orl bench train: the whole-loop benchmark", .serialized)
+struct TrainLoopBenchmarkTests {
+    static func measure(_ algorithm: String, updates: Int) throws -> [String: Double] {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 30)
+        var benchmark = TrainLoopBenchmark(algorithm: algorithm, dataset: data, updates: updates, registry: AlgorithmRegistry.standard)
+        // Small networks and rollouts, a rollout every 100 updates: the same loop in seconds.
+        benchmark.layers = [.object(["rolloutBatchSize": .number(500), "rolloutInterval": .number(100), "stepsPerEpoch": .number(100),
+                                     "sac": .object(["hiddenSizes": .array([.number(32), .number(32)])])])]
+        let result = try benchmark.run()
+        #expect(result.workload == "train-\(algorithm)")
+        var numbers: [String: Double] = ["ms_per_update": result.medianMs]
+        for (key, value) in result.extra { if case let .number(x) = value { numbers[key] = x } }
+        return numbers
+    }
+
+    @Test(arguments: ["mopo", "morec-mopo"])
+    func phasesAddUpAndTheProjectionFollowsTheRate(algorithm: String) throws {
+        let m = try Self.measure(algorithm, updates: 250)
+        #expect(m["updates"] == 250)
+        #expect(m["rollouts"] == 3, "a rollout every 100 updates from step 0")
+        let shares = ["share_update", "share_rollout", "share_rollout_filter_penalty", "share_sampling", "share_other"].map { m[$0] ?? -1 }
+        #expect(shares.allSatisfy { $0 >= 0 && $0 <= 1 }, "\(shares)")
+        #expect(abs(shares.reduce(0, +) - 1) < 1e-9, "the phases must account for the loop's training time: \(shares)")
+        #expect(shares[0] > 0 && shares[1] > 0 && shares[3] > 0)
+        if algorithm.hasPrefix("morec") { #expect(shares[2] > 0, "MOREC's filter runs in every rollout step") }
+        let hours = try #require(m["projected_paper_hours"]), perUpdate = try #require(m["ms_per_update"])
+        #expect(abs(hours - 3_000_000 * perUpdate / 1000 / 3600) <= 1e-9 * hours)
+        #expect(try #require(m["projected_paper_hours_with_evaluation"]) >= hours)
+        #expect(abs(try #require(m["updates_per_s"]) * perUpdate / 1000 - 1) < 1e-9)
+    }
+}
