@@ -198,30 +198,52 @@ public final class DynamicsEnsemble: DynamicsModel {
         let members = output.shape[0], rows = output.shape[1], width = output.shape[2]
         let d = targetDimension, o = observationDimension, probabilistic = configuration.probabilistic
         var means = Tensor(uninitializedShape: [members, rows, d]), stds = Tensor(uninitializedShape: [members, rows, d])
-        let upper = network.maxLogVariance.value, lower = network.minLogVariance.value
+        let upper = network.maxLogVariance.value.scalars, lower = network.minLogVariance.value.scalars
+        // Pass 1: the means, and max_logvar − raw (the first soft bound's argument) in `stds`.
         output.withUnsafeBufferPointer { out in
             observations.withUnsafeBufferPointer { s in
-                upper.withUnsafeBufferPointer { hi in
-                    lower.withUnsafeBufferPointer { lo in
-                        means.withUnsafeMutableBufferPointer { m in
-                            stds.withUnsafeMutableBufferPointer { sd in
-                                for e in 0..<members {
-                                    for r in 0..<rows {
-                                        let src = (e * rows + r) * width, dst = (e * rows + r) * d
-                                        for j in 0..<d {
-                                            m[dst + j] = out[src + j] + (j < o ? s[r * o + j] : 0)
-                                            if probabilistic {
-                                                let raw = out[src + d + j]
-                                                let bounded = hi[j] - Tensor.softplus(hi[j] - raw)
-                                                let logVariance = lo[j] + Tensor.softplus(bounded - lo[j])
-                                                sd[dst + j] = FastMath.exp(logVariance).squareRoot()
-                                            } else {
-                                                sd[dst + j] = 0
-                                            }
-                                        }
-                                    }
+                means.withUnsafeMutableBufferPointer { m in
+                    stds.withUnsafeMutableBufferPointer { sd in
+                        for e in 0..<members {
+                            for r in 0..<rows {
+                                let src = (e * rows + r) * width, dst = (e * rows + r) * d
+                                for j in 0..<d {
+                                    m[dst + j] = out[src + j] + (j < o ? s[r * o + j] : 0)
+                                    sd[dst + j] = probabilistic ? upper[j] - out[src + d + j] : 0
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+        guard probabilistic else { return (means, stds) }
+        // Pass 2, eight values at a time: Kit's soft bounds, log σ² = min + softplus(max − softplus(max − raw) − min),
+        // then σ = √exp(log σ²). Each member's rows·d values are contiguous; the bounds repeat every d.
+        let count = rows * d
+        let highs = (0..<(count + 8)).map { upper[$0 % d] }, lows = (0..<(count + 8)).map { lower[$0 % d] }
+        highs.withUnsafeBufferPointer { highs in
+            lows.withUnsafeBufferPointer { lows in
+                @inline(__always) func bounded(_ argument: SIMD8<Float>, _ k: Int) -> SIMD8<Float> {
+                    let high = UnsafeRawPointer(highs.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
+                    let low = UnsafeRawPointer(lows.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
+                    let logVariance = low + FastMath.softplus(high - FastMath.softplus(argument) - low)
+                    return FastMath.exp(logVariance).squareRoot()
+                }
+                stds.withUnsafeMutableBufferPointer { sd in
+                    for e in 0..<members {
+                        let base = sd.baseAddress! + e * count
+                        var k = 0
+                        while k + 8 <= count {
+                            let v = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(base + k).storeBytes(of: bounded(v, k), as: SIMD8<Float>.self)
+                            k += 8
+                        }
+                        if k < count {   // the tail through the same lanes, so every value gets the same arithmetic
+                            var v = SIMD8<Float>(repeating: 0)
+                            for i in 0..<(count - k) { v[i] = base[k + i] }
+                            let y = bounded(v, k)
+                            for i in 0..<(count - k) { base[k + i] = y[i] }
                         }
                     }
                 }
