@@ -7,7 +7,7 @@ extension ORL {
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure performance; ratios are relative to this machine's sgemm peak, measured in the same run.",
-            subcommands: [Gemm.self, Env.self, Load.self, SACUpdate.self, MOBILEUpdate.self, DynamicsStep.self, Rollout.self, Train.self]
+            subcommands: [Gemm.self, Env.self, Load.self, SACUpdate.self, MOBILEUpdate.self, DynamicsStep.self, DynamicsFit.self, Rollout.self, Train.self]
         )
     }
 }

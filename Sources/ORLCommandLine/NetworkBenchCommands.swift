@@ -76,3 +76,30 @@ extension ORL.Bench {
         }
     }
 }
+
+extension ORL.Bench {
+    /// `orl bench dynamics-fit [--transitions N --epochs E]`.
+    struct DynamicsFit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dynamics-fit",
+            abstract: "Whole epochs of the dynamics fit (7 members, 4×200, batch 256, holdout included) on a 1M-row synthetic dataset: seconds per epoch and its FLOP ratio.")
+
+        @Option(help: "Rows of the synthetic dataset.")
+        var transitions = 1_000_000
+
+        @Option(help: "Epochs run; all but the first (which also splits and scales) are timed.")
+        var epochs = 2
+
+        @OptionGroup var output: BenchOutputOptions
+
+        func validate() throws {
+            try requirePositive(transitions, "--transitions")
+            guard epochs >= 2 else { throw ValidationError("--epochs must be at least 2 (the first is not timed), got \(epochs).") }
+        }
+
+        func run() throws {
+            output.print(try DynamicsFitBenchmark(transitions: transitions, epochs: epochs).run())
+        }
+    }
+}
+

@@ -41,4 +41,18 @@ struct TrainLoopBenchmarkTests {
         #expect(try #require(m["projected_paper_hours_with_evaluation"]) >= hours)
         #expect(abs(try #require(m["updates_per_s"]) * perUpdate / 1000 - 1) < 1e-9)
     }
+
+    /// `orl bench dynamics-fit`: the first epoch is not timed, and the FLOP count follows the split
+    /// (20% holdout, capped at 1,000 rows) and the 256-row steps.
+    @Test func dynamicsFitEpochsAreCountedFromTheSplit() throws {
+        let result = try #require(try DynamicsFitBenchmark(transitions: 3_000, epochs: 3).run().first)
+        var m: [String: Double] = [:]
+        for (key, value) in result.extra { if case let .number(x) = value { m[key] = x } }
+        #expect(m["train_rows"] == 2_400 && m["holdout_rows"] == 600 && m["epochs_timed"] == 2)
+        let perRow = 2.0 * Double(23 * 200 + 3 * 200 * 200 + 200 * 36)
+        let expected = 10 * DynamicsStepBenchmark.gflop + 7 * 600 * perRow / 1e9
+        #expect(abs((result.gflop ?? 0) - expected) < 1e-12, "\(result.gflop ?? 0) vs \(expected)")
+        #expect((result.ratio ?? 0) > 0 && result.medianMs > 0)
+    }
 }
+
