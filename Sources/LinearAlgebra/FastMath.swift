@@ -47,25 +47,33 @@ public enum FastMath {
         return p * unsafeBitCast(bits, to: SIMD8<Float>.self)
     }
 
-    /// log(1 + t) for t in [0, 1] on eight lanes: 2·atanh(z) with z = t/(2 + t) ≤ 1/3, by its odd
-    /// series to z¹³ (truncation below 1e-8 relative). Within 2 ulp of libm's `log1pf` there.
+    /// softplus(x) = log(1 + eˣ) and σ(x) on eight lanes, branch-free: with e = e^(−|x|) ∈ (0, 1],
+    /// softplus = max(x, 0) + log1p(e), log1p(e) = 2·atanh(e / (2 + e)), whose series in z²
+    /// (z ≤ 1/3) is below an ulp by the z¹⁵ term; σ = 1/(1 + e) for x ≥ 0, else e/(1 + e). The
+    /// Gaussian NLL head's kernel and the ensemble's soft variance bounds use it.
     @inlinable @inline(__always)
-    public static func log1pOnUnitInterval(_ t: SIMD8<Float>) -> SIMD8<Float> {
-        let z = t / (2 + t), z2 = z * z
-        var p = SIMD8<Float>(repeating: 2.0 / 13)
-        p = p * z2 + 2.0 / 11
-        p = p * z2 + 2.0 / 9
-        p = p * z2 + 2.0 / 7
-        p = p * z2 + 2.0 / 5
-        p = p * z2 + 2.0 / 3
-        p = p * z2 + 2
-        return p * z
+    public static func softplusAndSigmoid(_ x: SIMD8<Float>) -> (softplus: SIMD8<Float>, sigmoid: SIMD8<Float>) {
+        typealias Lanes = SIMD8<Float>
+        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
+        let e: Lanes = exp(-magnitude)
+        let z: Lanes = e / (2 + e), z2: Lanes = z * z
+        var p = Lanes(repeating: 1.0 / 15)
+        p = p * z2 + 1.0 / 13
+        p = p * z2 + 1.0 / 11
+        p = p * z2 + 1.0 / 9
+        p = p * z2 + 1.0 / 7
+        p = p * z2 + 1.0 / 5
+        p = p * z2 + 1.0 / 3
+        p = p * z2 + 1
+        let r: Lanes = 1 / (1 + e)
+        let er: Lanes = e * r
+        let sigmoid = er.replacing(with: r, where: x .>= 0)
+        // max(x, 0) as a lane select (`pointwiseMax` is not specialised); NaN stays NaN either way.
+        let positive = x.replacing(with: Lanes(repeating: 0), where: x .< 0 .| (x .== 0))
+        return (positive + 2 * z * p, sigmoid)
     }
 
-    /// softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^−|x|) on eight lanes, without overflow.
+    /// softplus(x) on eight lanes (``softplusAndSigmoid(_:)`` without σ).
     @inlinable @inline(__always)
-    public static func softplus(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let magnitude = x.replacing(with: -x, where: x .< 0)
-        return x.replacing(with: 0, where: x .< 0) + log1pOnUnitInterval(exp(-magnitude))
-    }
+    public static func softplus(_ x: SIMD8<Float>) -> SIMD8<Float> { softplusAndSigmoid(x).softplus }
 }

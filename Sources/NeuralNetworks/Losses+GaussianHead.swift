@@ -63,28 +63,6 @@ enum GaussianHeadKernel {
 
     typealias Lanes = SIMD8<Float>
 
-    /// softplus(x) and σ(x) on eight lanes, branch-free: with e = e^(−|x|) ∈ (0, 1],
-    /// softplus = max(x, 0) + log1p(e), log1p(e) = 2·atanh(e / (2 + e)), whose series in z²
-    /// (z ≤ 1/3) is below an ulp by the z¹⁵ term; σ = 1/(1 + e) for x ≥ 0, else e/(1 + e).
-    @inline(__always)
-    static func softplusAndSigmoid(_ x: Lanes) -> (softplus: Lanes, sigmoid: Lanes) {
-        let magnitude = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x7FFF_FFFF, to: Lanes.self)
-        let e: Lanes = FastMath.exp(-magnitude)
-        let z: Lanes = e / (2 + e), z2: Lanes = z * z
-        var p = Lanes(repeating: 1.0 / 15)
-        p = p * z2 + 1.0 / 13
-        p = p * z2 + 1.0 / 11
-        p = p * z2 + 1.0 / 9
-        p = p * z2 + 1.0 / 7
-        p = p * z2 + 1.0 / 5
-        p = p * z2 + 1.0 / 3
-        p = p * z2 + 1
-        let r: Lanes = 1 / (1 + e)
-        let er: Lanes = e * r
-        let sigmoid = er.replacing(with: r, where: x .>= 0)
-        return (pointwiseMax(x, Lanes.zero) + 2 * z * p, sigmoid)
-    }
-
     /// Eight floats from `p` (fewer at the end of a row, the rest zero).
     @inline(__always)
     static func load(_ p: UnsafePointer<Float>, _ count: Int) -> Lanes {
@@ -139,9 +117,9 @@ enum GaussianHeadKernel {
                         let hiV = load(hi + j, w), loV = load(lo + j, w)
                         // l = min + softplus(u − min),  u = max − softplus(max − raw)   (PETS A.1)
                         let a = hiV - load(orow + d + j, w)
-                        let (spA, sA) = softplusAndSigmoid(a)
+                        let (spA, sA) = FastMath.softplusAndSigmoid(a)
                         let b = (hiV - spA) - loV
-                        let (spB, sB) = softplusAndSigmoid(b)
+                        let (spB, sB) = FastMath.softplusAndSigmoid(b)
                         let l = loV + spB
                         let inverse = FastMath.exp(-l), diff = load(orow + j, w) - load(yrow + j, w)
                         let weighted = diff * diff * inverse

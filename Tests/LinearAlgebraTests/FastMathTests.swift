@@ -4,7 +4,7 @@ import LinearAlgebra
 
 /// The vector softplus the dynamics ensemble's variance bounds use, against libm's
 /// `log1pf(expf(·))` form (`Tensor.softplus`), across the range log-variances take and beyond.
-@Suite("FastMath: vector softplus and log1p")
+@Suite("FastMath: vector softplus and sigmoid")
 struct FastMathTests {
     @Test func softplusAgreesWithLibm() {
         var rng = RandomGenerator(seed: 8)
@@ -26,11 +26,15 @@ struct FastMathTests {
         #expect(ends[2] == 100 && ends[3] == 20 && ends[7] == 88)
     }
 
-    @Test func log1pOnTheUnitInterval() {
-        for i in 0...1000 {
-            let t = Float(i) / 1000
-            let y = FastMath.log1pOnUnitInterval(SIMD8<Float>(repeating: t))[0]
-            #expect(abs(y - log1pf(t)) <= 2 * max(log1pf(t).ulp, Float.leastNormalMagnitude), "t = \(t)")
+    @Test func sigmoidAgreesWithTheFormula() {
+        var rng = RandomGenerator(seed: 9)
+        for _ in 0..<1000 {
+            var x = SIMD8<Float>()
+            for k in 0..<8 { x[k] = rng.uniform() * 40 - 20 }
+            let s = FastMath.softplusAndSigmoid(x).sigmoid
+            for k in 0..<8 { #expect(abs(Double(s[k]) - 1 / (1 + Foundation.exp(-Double(x[k])))) < 2e-7, "x = \(x[k])") }
         }
+        #expect(FastMath.softplus(SIMD8<Float>(repeating: -0.0))[0].bitPattern == logf(2).bitPattern
+                || abs(FastMath.softplus(SIMD8<Float>(repeating: -0.0))[0] - logf(2)) <= Float(logf(2)).ulp)
     }
 }
