@@ -7,6 +7,10 @@ measured moments before. Creates Experiments/performance/.venv with jax[cpu] and
 first use (git-ignored).
 
     python3 Experiments/performance/compare.py [--orl .build/release/orl] [--passes 2]
+    python3 Experiments/performance/compare.py --train-loop hopper-medium-orl.hdf5 [--dynamics-cache F]
+
+With --train-loop it times MOPO's whole training loop instead (`orl bench train --algo mopo`
+against jax_train_loop.py, hopper's shapes, 2,000 updates, one after the other).
 """
 import argparse
 import json
@@ -43,11 +47,17 @@ def main():
     ap.add_argument("--passes", type=int, default=2)
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--out", default=str(HERE / "runs" / "results.jsonl"))
+    ap.add_argument("--train-loop", metavar="DATASET", help="time MOPO's whole loop on this hopper dataset instead")
+    ap.add_argument("--dynamics-cache", help="a dynamics.h5 for `orl bench train` (fitted for one epoch when absent)")
+    ap.add_argument("--updates", type=int, default=2000)
     args = ap.parse_args()
     if not Path(args.orl).exists():
         subprocess.check_call(["swift", "build", "-c", "release", "--product", "orl"], cwd=ROOT)
     ensure_venv()
     env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "2"))
+    if args.train_loop:
+        compare_train_loop(args, env)
+        return
     rows = []
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "a") as log:
@@ -73,6 +83,21 @@ def main():
         print(f"| {p} | {name} | {ours['gflop']:.2f} | {ours['peak_gflops']:.0f} | {ours['median_ms']:.2f} | "
               f"{ours['ratio']:.2f} | {theirs['median_ms']:.2f} | {theirs['ratio']:.2f} | "
               f"{theirs['median_ms'] / ours['median_ms']:.2f} |")
+
+
+def compare_train_loop(args, env):
+    """`orl bench train --algo mopo` and jax_train_loop.py, `--passes` times each, alternating."""
+    cache = ["--dynamics-cache", args.dynamics_cache] if args.dynamics_cache else []
+    print("| pass | Swift ms/update | Swift rollout share | JAX jit ms/update | JAX rollout share | JAX / Swift time |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    for p in range(args.passes):
+        ours = json.loads(subprocess.check_output(
+            [args.orl, "bench", "train", "--algo", "mopo", "--dataset", args.train_loop, "--updates", str(args.updates),
+             *cache, "--json"], env=env, text=True, stderr=subprocess.DEVNULL).splitlines()[-1])
+        theirs = json.loads(subprocess.check_output(
+            [str(PY), str(HERE / "jax_train_loop.py"), "--updates", str(args.updates)], env=env, text=True).splitlines()[-1])
+        print(f"| {p} | {ours['median_ms']:.2f} | {ours['share_rollout'] + ours['share_rollout_filter_penalty']:.2f} | "
+              f"{theirs['median_ms']:.2f} | {theirs['share_rollout']:.2f} | {theirs['median_ms'] / ours['median_ms']:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -51,7 +51,8 @@ def actor_apply(p, s):
     for w, b in p["trunk"]:
         h = jax.nn.relu(h @ w + b)
     out = h @ p["head"][0] + p["head"][1]
-    return out[:, :6], jnp.clip(out[:, 6:], -5, 2)
+    act = out.shape[1] // 2
+    return out[:, :act], jnp.clip(out[:, act:], -5, 2)
 
 
 def sample(p, s, key):
@@ -66,10 +67,10 @@ def critic_q(p, s, a):
     return ensemble_apply(p, jnp.concatenate([s, a], -1), jax.nn.relu)[..., 0]   # [N, B]
 
 
-def make_sac(n, eta, key):
+def make_sac(n, eta, key, obs=17, act=6, hidden=(256, 256, 256)):
     k1, k2, k3 = jax.random.split(key, 3)
-    actor = {"trunk": mlp_params(k1, [17, 256, 256, 256]), "head": mlp_params(k2, [256, 12])[0]}
-    critic = mlp_params(k3, [23, 256, 256, 256, 1], members=n)
+    actor = {"trunk": mlp_params(k1, [obs, *hidden]), "head": mlp_params(k2, [hidden[-1], 2 * act])[0]}
+    critic = mlp_params(k3, [obs + act, *hidden, 1], members=n)
     opt = optax.adam(3e-4)
     state = dict(actor=actor, critic=critic, target=critic, log_alpha=jnp.zeros(()),
                  actor_opt=opt.init(actor), critic_opt=opt.init(critic), alpha_opt=opt.init(jnp.zeros(())))
@@ -80,7 +81,7 @@ def make_sac(n, eta, key):
         # alpha
         _, logp = sample(jax.lax.stop_gradient(state["actor"]), s, ka)
         logp = jax.lax.stop_gradient(logp)
-        g_alpha = jax.grad(lambda la: -(la * (logp - 6.0)).mean())(state["log_alpha"])
+        g_alpha = jax.grad(lambda la: -(la * (logp - float(act))).mean())(state["log_alpha"])
         upd, alpha_opt = opt.update(g_alpha, state["alpha_opt"])
         log_alpha = optax.apply_updates(state["log_alpha"], upd)
         alpha = jnp.exp(log_alpha)

@@ -280,7 +280,7 @@ public final class OfflineTrainer {
         }
 
         // The algorithm is its plug-ins (the base algorithm's penalty first, then the modules').
-        rollout = ModelRollout(horizon: configuration.rolloutHorizon, chunkSize: 10_000)
+        rollout = ModelRollout(horizon: configuration.rolloutHorizon, chunkSize: 2_000)
         filter = KeepAllTransitions()
         penalty = nil
         sampler = MixedSampler(realRatio: configuration.realRatio)
