@@ -12,6 +12,8 @@ import Foundation
 ///   log p_φ = log (1/K) Σ_{e ∈ elites} N([s', r]; [s + μ_e(Δs), μ_e(r)], σ_e²)   (the elites' mixture)
 /// L_MLE = Σ_e mean_{b,d} [(μ_e − y)²·e^(−log σ_e²) + log σ_e²] + Σ_l ½λ_l‖W_l‖² + c·(Σ max − Σ min)
 ///   on a batch of real transitions, y = [s' − s, r], the same rows for every member    (eq. 6)
+///   (λ_l and c are the ensemble's weight decays and variance-bound coefficient; RAMBO's recipe
+///   sets Kit's c = 0.001, which `rambo.py` also hard-codes here)
 /// ```
 /// Minimising L_adv lowers the likelihood of sampled transitions with a high advantage and raises
 /// it for a low one: the model moves towards transitions in which the current policy does worse.
