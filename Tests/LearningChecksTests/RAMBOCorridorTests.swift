@@ -11,11 +11,13 @@ extension FittedCorridorModel: EnsembleBackedModel {}
 /// (``FittedCorridorModel``; RAMBO needs a model it can train), it must beat the behaviour policy
 /// by the margin the other offline checks use (≥ behaviour + 3 and ≥ 9 of the optimal 10).
 /// Deviations from the recipe, for a seconds-long run on a task whose returns are 0–10: an
-/// adversarial phase of 100 model steps (batches of 128, Adam lr 1e-3) every 250 updates, 5 epochs
-/// of behaviour cloning, and λ = 0.1. λ sets how pessimistic the model becomes: on this data and
-/// fit λ = 0 and 0.1 reach the far end; λ = 1 pushes the far end's predicted value down until the
-/// policy settles for the near one (return 4), and with λ = 0.1 one fit in five (seeds 3–7) leaves
-/// the policy dithering.
+/// adversarial phase of 50 model steps (batches of 128) every 250 updates, no behaviour cloning,
+/// and λ = 0.1. The outcome depends on the fit: over fit seeds 3–8 this setting reached the far end
+/// (10) on five and stood still (0) on seed 6; λ = 0 stood still on seed 4, where λ = 0.1 reached
+/// the far end. Longer runs (5,000 updates) and λ ≥ 1 make the model pessimistic enough that the
+/// policy settles for the near end (4), and small numeric changes in the ensemble's kernels moved
+/// an earlier setting (100 steps at lr 1e-3, 5 epochs of cloning) from 10 to 7.6: a check of the
+/// plumbing on a task with a known answer, not of RAMBO's robustness.
 @Suite("Learning checks: RAMBO")
 struct RAMBOCorridorTests {
     @Test func beatsThePoorBehaviourPolicyWhileTrainingItsModelAdversarially() throws {
@@ -30,11 +32,9 @@ struct RAMBOCorridorTests {
         var settings = try #require(try c.plugInSettings("rambo", as: RAMBOSettings.self))
         settings.adversarialWeight = 0.1
         settings.adversarialInterval = 250
-        settings.adversarialSteps = 100
+        settings.adversarialSteps = 50
         settings.adversarialBatchSize = 128
-        settings.adversarialLearningRate = 1e-3
-        settings.behaviorCloningEpochs = 5
-        settings.behaviorCloningBatchSize = 128
+        settings.behaviorCloningEpochs = 0
         c.setPlugInSettings("rambo", settings)
         let trainer = try OfflineCorridorTests.train(c, model: model, in: dir)
 
