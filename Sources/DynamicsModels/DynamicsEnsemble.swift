@@ -99,8 +99,10 @@ public final class DynamicsEnsemble: DynamicsModel {
     public var elites: [Int] { network.eliteIndices }
     public var eliteCount: Int { configuration.elites }
 
-    /// Forget weights derived from the parameters (after training or loading).
-    func parametersDidChange() { cachedEliteWeights = nil }
+    /// Forgets weights derived from the parameters; call it after changing ``network``'s
+    /// parameters outside ``fit(_:rng:resumingFrom:progress:checkpoint:)`` and ``load(from:)``
+    /// (adversarial model training, a restored checkpoint part).
+    public func parametersDidChange() { cachedEliteWeights = nil }
 
     // MARK: - Sampling
 

@@ -7,7 +7,7 @@ import Baselines
 /// place that sees all modules.
 public enum AlgorithmRegistry {
     /// The base algorithms (MOPO, MOBILE, MBPO), the modules' recipes and plug-ins, and the
-    /// baselines (COMBO, CQL, EDAC, TD3+BC, IQL), one line each.
+    /// baselines (COMBO, CQL, EDAC, TD3+BC, IQL, RAMBO), one line each.
     public static let standard: OfflineAlgorithmRegistry = {
         var registry = OfflineAlgorithmRegistry.base
         do {
@@ -24,6 +24,7 @@ public enum AlgorithmRegistry {
             try registry.register(EDAC())
             try registry.register(TD3BC())
             try registry.register(IQL())
+            try registry.register(RAMBO())
         } catch {
             preconditionFailure("AlgorithmRegistry: \(error)")   // the names above are distinct
         }

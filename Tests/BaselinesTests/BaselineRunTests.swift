@@ -17,6 +17,7 @@ struct BaselineRunTests {
         try! registry.register(EDAC())
         try! registry.register(TD3BC())
         try! registry.register(IQL())
+        try! registry.register(RAMBO())
         try! registry.register(factory: RAVLPlugInFactory())
         return registry
     }()

@@ -15,7 +15,7 @@ struct ArgumentValidationTests {
         }
     }
 
-    static let algorithms = "mopo, mobile, mbpo, lipschitz-mopo, ravl, morec-mopo, morec-mobile, combo, cql, edac, td3bc, iql"
+    static let algorithms = "mopo, mobile, mbpo, lipschitz-mopo, ravl, morec-mopo, morec-mobile, combo, cql, edac, td3bc, iql, rambo"
 
     /// Bad argument lists and the exact first line of what `orl` prints for each.
     static let badArguments: [([String], String)] = [

@@ -161,3 +161,58 @@ struct OfflineExtensionTests {
         #expect(throws: OfflineTrainingError.self) { _ = try bad.makePlugIns([ProbeFactory()]) }
     }
 }
+
+/// A plug-in with an update hook that random-walks a parameter of its own (checkpointed as the part
+/// `walk`, or under `partName`) and records when it is called.
+final class WalkPlugIn: OfflinePlugIn, OfflineUpdateHook {
+    final class Walk: Module {
+        let position = Variable(Tensor([0]))
+    }
+    let walk = Walk()
+    let partName: String
+    var firstCalls: [Int] = [], afterSteps: [Int] = [], restored = 0
+    init(partName: String = "walk") { self.partName = partName }
+    func install(on trainer: OfflineTrainer) throws { trainer.updateHooks.append(self) }
+    var checkpointParts: [String: Checkpoint.Part] { [partName: (walk, nil)] }
+    func didRestoreCheckpoint(trainer: OfflineTrainer) throws { restored += 1 }
+    func beforeFirstUpdate(trainer: OfflineTrainer, rng: inout RandomGenerator) throws { firstCalls.append(trainer.step) }
+    func afterUpdate(trainer: OfflineTrainer, rng: inout RandomGenerator) throws -> TrainingMetrics {
+        afterSteps.append(trainer.step)
+        walk.update(parameters: ["position": walk.position.value + rng.normal()])
+        return ["walk_position": Double(walk.position.value.scalars[0])]
+    }
+}
+
+@Suite("Offline extensions: update hooks and plug-in checkpoint parts")
+struct OfflineUpdateHookTests {
+    /// Hooks run once before the first update and after every update with the loop's generator;
+    /// the plug-in's part is checkpointed, so a killed run resumes to the same walk and logs; a
+    /// part named like the learner's is refused.
+    @Test func hooksRunAroundUpdatesAndTheirStateResumesExactly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 10)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mbpo", dataset: data, steps: 300)
+        func trainer(_ name: String, resume: Bool, _ walk: WalkPlugIn) throws -> OfflineTrainer {
+            try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent(name), resume: resume,
+                               plugIns: config.makePlugIns([]) + [walk])
+        }
+        let full = WalkPlugIn()
+        try trainer("full", resume: false, full).run()
+        #expect(full.firstCalls == [0] && full.afterSteps == Array(1...300) && full.restored == 0)
+
+        try trainer("killed", resume: false, WalkPlugIn()).run(stopAfter: 250)   // checkpoint at 200
+        let resumed = WalkPlugIn()
+        try trainer("killed", resume: true, resumed).run()
+        #expect(resumed.firstCalls.isEmpty && resumed.afterSteps == Array(201...300) && resumed.restored == 1)
+        #expect(resumed.walk.position.value == full.walk.position.value && full.walk.position.value.scalars[0] != 0)
+        let strip = { (row: [String: Double]) in row.filter { $0.key != "wall_seconds" } }
+        let fullRows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("full"))
+        #expect(fullRows.allSatisfy { $0["walk_position"] != nil })
+        #expect(try TrainingLog.readRows(directory: dir.url.appendingPathComponent("killed")).map(strip) == fullRows.map(strip))
+
+        let clash = #expect(throws: OfflineTrainingError.self) { _ = try trainer("clash", resume: false, WalkPlugIn(partName: "actor")) }
+        #expect(clash?.reason.contains("checkpoint part named 'actor'") == true)
+    }
+}

@@ -14,6 +14,8 @@
 /// | ``OfflineTrainer/penalty`` | the reward penalty on rollouts (``DynamicsModels/RewardPenalty``) |
 /// | ``OfflineTrainer/rolloutObservers`` | diagnostics on every rollout step |
 /// | ``SACAgent/criticRegularizers``, ``SACAgent/targetAdjustment`` | the critic loss and targets (through ``OfflineTrainer/sacAgent(for:)``) |
+/// | ``OfflineTrainer/updateHooks`` | work before the first and after every update (``OfflineUpdateHook``), e.g. training the model |
+/// | ``checkpointParts`` (a requirement, not a hook) | the plug-in's own networks and optimizers in `checkpoint.h5` |
 ///
 /// The learner itself is not installed: an ``OfflineAgentFactory`` (a factory that also builds an
 /// ``OfflineAgent``) supplies it before any plug-in is installed.
@@ -21,16 +23,30 @@
 /// A hook that holds one value (the penalty, the filter, the target adjustment) is set through
 /// ``OfflineTrainer/install(penalty:by:)`` and its siblings, which refuse a second plug-in
 /// claiming it.
+///
+/// A plug-in that changes state during training (a model it trains, that training's optimizer)
+/// lists it in ``checkpointParts``: every `checkpoint.h5` stores those parts beside the learner's
+/// and a resume loads them back (then calls ``didRestoreCheckpoint(trainer:)``), so a killed run
+/// continues exactly. `final.h5` holds the learner alone.
 public protocol OfflinePlugIn: AnyObject {
     /// Sets the trainer's hooks.
     func install(on trainer: OfflineTrainer) throws
     /// Extra columns of the evaluation row in `progress.jsonl`/`.csv` (diagnostics); called at
     /// every evaluation.
     func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double]
+    /// Modules (with their optimizers) this plug-in trains, saved in every checkpoint under these
+    /// part names, which must differ from the learner's (`actor`, `critics`, …) and other
+    /// plug-ins'. Read after ``install(on:)``; none by default.
+    var checkpointParts: [String: Checkpoint.Part] { get }
+    /// Called once a resumed run has loaded ``checkpointParts`` from its checkpoint, to refresh
+    /// anything derived from them (cached weights).
+    func didRestoreCheckpoint(trainer: OfflineTrainer) throws
 }
 
 extension OfflinePlugIn {
     public func evaluationMetrics(trainer: OfflineTrainer) -> [String: Double] { [:] }
+    public var checkpointParts: [String: Checkpoint.Part] { [:] }
+    public func didRestoreCheckpoint(trainer: OfflineTrainer) throws {}
 }
 
 /// Builds a plug-in from the settings stored in a configuration. An ``OfflineAlgorithmRegistry``

@@ -52,15 +52,32 @@ public struct OfflineAgentDescription: Codable, Sendable {
 }
 
 extension OfflineTrainer {
+    /// The parts a checkpoint stores: the learner's, then each plug-in's ``OfflinePlugIn/checkpointParts``.
+    /// - Throws: ``OfflineTrainingError/invalidConfiguration(_:)`` when two of them use one name.
+    func checkpointParts() throws(OfflineTrainingError) -> [String: Checkpoint.Part] {
+        var parts = learner.checkpointParts
+        for plugIn in plugIns {
+            for (name, part) in plugIn.checkpointParts {
+                guard parts[name] == nil else {
+                    throw .invalidConfiguration("plug-in \(type(of: plugIn)) stores a checkpoint part named '\(name)', which another part already uses")
+                }
+                parts[name] = part
+            }
+        }
+        return parts
+    }
+
     /// Writes `checkpoint.h5` atomically: networks, optimizers and temperature (as ``Checkpoint``
-    /// lays them out), `model_buffer/*`, `trainer/state` (JSON) and `trainer/description`. The
-    /// dynamics model lives in `dynamics.h5`, written once; the real buffer is the dataset.
+    /// lays them out, with the plug-ins' parts), `model_buffer/*`, `trainer/state` (JSON) and
+    /// `trainer/description`. The fitted model lives in `dynamics.h5`, written once (a plug-in
+    /// that trains it stores its parameters as a part); the real buffer is the dataset.
     func saveCheckpoint(wallSeconds: Double) throws {
         let state = OfflineTrainerState(configuration: configuration.settingsTree, step: step, rng: rng, evaluations: evaluations,
                                         lastRollout: lastRollout)
         let json = String(decoding: try Self.canonicalJSON(state), as: UTF8.self)
+        let parts = try checkpointParts()
         try AtomicFile.produce(checkpointPath) { temporary in
-            try Checkpoint.save(to: temporary, parts: learner.checkpointParts)
+            try Checkpoint.save(to: temporary, parts: parts)
             try Self.writeDescription(of: self, into: temporary)
             let file = try HDF5File(path: temporary, mode: .readWrite)
             try modelBuffer.save(to: file.root.createGroup("model_buffer"))
@@ -100,7 +117,8 @@ extension OfflineTrainer {
                 file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
                     + "only the total step count may change")
         }
-        try Checkpoint.load(from: path, parts: learner.checkpointParts)
+        try Checkpoint.load(from: path, parts: try checkpointParts())
+        for plugIn in plugIns { try plugIn.didRestoreCheckpoint(trainer: self) }
         modelBuffer = try ReplayBuffer(restoringFrom: file.root.group("model_buffer"))
         step = state.step
         rng = state.rng

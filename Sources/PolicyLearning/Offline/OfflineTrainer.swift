@@ -10,6 +10,7 @@ import HDF5
 ///     if step % rolloutInterval == 0:  roll π in T̂ from rolloutBatchSize states of D for h steps
 ///                                      → TransitionFilter → RewardPenalty → model buffer (FIFO)
 ///     batch ← real rows (realRatio) + model rows;   agent.update(batch)   (SAC's plug-ins inside)
+///     updateHooks after the update (RAMBO: adversarial model steps every few thousand updates)
 ///     every evaluationInterval:  N deterministic episodes in the real task → D4RL-normalized score, logs
 ///     every checkpointInterval:  atomic checkpoint (networks, optimizers, α, model buffer, RNG, counters)
 /// ```
@@ -67,6 +68,8 @@ public final class OfflineTrainer {
     public internal(set) var filter: any TransitionFilter
     /// Diagnostics that see every rollout step.
     public var rolloutObservers: [any RolloutObserver] = []
+    /// Work done before the first and after every update, in order (RAMBO's adversarial model training).
+    public var updateHooks: [any OfflineUpdateHook] = []
     /// The installed plug-ins.
     public let plugIns: [any OfflinePlugIn]
     /// The fitted ensemble when the run uses one (also under ``model`` unless the dynamics
@@ -93,6 +96,8 @@ public final class OfflineTrainer {
     private var evaluationEnvironment: any Environment
     private var log: TrainingLog?
     private var pendingMetrics: [String: (sum: Double, count: Int)] = [:]
+    /// Whether the hooks' ``OfflineUpdateHook/beforeFirstUpdate(trainer:rng:)`` ran in this process.
+    private var hooksPrepared = false
 
     /// The latest resume point.
     public var checkpointPath: String { directory.appendingPathComponent("checkpoint.h5").path }
@@ -288,6 +293,7 @@ public final class OfflineTrainer {
                                    actionDimension: a)
         self.plugIns = plugIns
         for plugIn in plugIns { try plugIn.install(on: self) }
+        _ = try checkpointParts()   // refuses clashing part names before any work
 
         let resuming = resume && fm.fileExists(atPath: checkpointFile)
         if resuming { try restore() }
@@ -336,6 +342,10 @@ public final class OfflineTrainer {
 
         defer { profile.loopSeconds += monotonicSeconds() - start }
         while step < stop {
+            if step == 0 && !hooksPrepared {
+                for hook in updateHooks { try hook.beforeFirstUpdate(trainer: self, rng: &rng) }
+                hooksPrepared = true
+            }
             if model != nil && step % configuration.rolloutInterval == 0 {
                 rolloutModel()
                 if let r = lastRollout, let bad = [("model reward", r.meanRawReward), ("penalized model reward", r.meanReward),
@@ -360,6 +370,13 @@ public final class OfflineTrainer {
             }
             accumulate(metrics)
             step += 1
+            for hook in updateHooks {
+                let hookMetrics = try hook.afterUpdate(trainer: self, rng: &rng)
+                if let bad = hookMetrics.keys.sorted().first(where: { !hookMetrics[$0]!.isFinite }) {
+                    throw OfflineTrainingError.nonFinite(phase: "update hook", step: step, quantity: bad)
+                }
+                accumulate(hookMetrics)
+            }
 
             let wall = wallSecondsBefore + monotonicSeconds() - start
             if step % configuration.evaluationInterval == 0 || step == total {
