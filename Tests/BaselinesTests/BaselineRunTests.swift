@@ -52,6 +52,16 @@ struct BaselineRunTests {
         learner.checkpointParts.mapValues { $0.module.parameterValues() }
     }
 
+    /// `config` run in `directory` until 150 updates and stopped there (as a kill would leave it,
+    /// its checkpoint at 100), then resumed to the end: the resumed trainer.
+    static func killedAndResumed(_ config: OfflineTrainingConfiguration, in directory: URL) throws -> OfflineTrainer {
+        do { try OfflineTrainer(configuration: config, directory: directory, resume: false, registry: registry).run(stopAfter: 150) }
+        let resumed = try OfflineTrainer(configuration: config, directory: directory, resume: true, registry: registry)
+        #expect(resumed.step == 100)
+        try resumed.run()
+        return resumed
+    }
+
     @Test(arguments: ["cql", "edac", "combo", "td3bc", "iql"])
     func runsAndResumesExactly(algorithm: String) throws {
         let dir = try TemporaryDirectory()
@@ -68,10 +78,7 @@ struct BaselineRunTests {
         #expect((full.sacAgent == nil) == ["td3bc", "iql"].contains(algorithm))
 
         let killed = dir.url.appendingPathComponent("killed")
-        do { try OfflineTrainer(configuration: config, directory: killed, resume: false, registry: Self.registry).run(stopAfter: 150) }
-        let resumed = try OfflineTrainer(configuration: config, directory: killed, resume: true, registry: Self.registry)
-        #expect(resumed.step == 100)
-        try resumed.run()
+        let resumed = try Self.killedAndResumed(config, in: killed)
         #expect(Self.parameters(resumed.learner) == Self.parameters(full.learner))
         #expect(resumed.evaluations == full.evaluations)
         let strip = { (row: [String: Double]) in row.filter { $0.key != "wall_seconds" } }

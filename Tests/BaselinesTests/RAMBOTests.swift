@@ -147,10 +147,7 @@ struct RAMBOTests {
         #expect(rows.allSatisfy { $0["rambo_adversarial_loss"]?.isFinite == true && $0["rambo_mle_loss"]?.isFinite == true })
 
         let killed = dir.url.appendingPathComponent("killed")
-        do { try OfflineTrainer(configuration: config, directory: killed, resume: false, registry: BaselineRunTests.registry).run(stopAfter: 150) }
-        let resumed = try OfflineTrainer(configuration: config, directory: killed, resume: true, registry: BaselineRunTests.registry)
-        #expect(resumed.step == 100)
-        try resumed.run()
+        let resumed = try BaselineRunTests.killedAndResumed(config, in: killed)
         #expect(BaselineRunTests.parameters(resumed.learner) == BaselineRunTests.parameters(full.learner))
         let resumedModel = try #require(resumed.learnedModel as? DynamicsEnsemble)
         #expect(resumedModel.network.parameterValues() == trained.network.parameterValues())
