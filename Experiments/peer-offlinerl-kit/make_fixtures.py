@@ -4,10 +4,12 @@ checks this library against (issue 28, "a small slice of the comparison without 
 
   python make_fixtures.py --kit /work/kit [--out Tests/Fixtures/offlinerl-kit]
 
-writes
-  tiny-d4rl.hdf5   a tiny hopper-shaped dataset in D4RL's format (made here with numpy; 300 rows,
-                   episodes ending by termination, by timeout and one cut by the file's end),
-  kit-reference.h5 Kit's numbers on it, computed with Kit's own code (commit e3ce697):
+writes, as JSON (committed numbers, not data files: every float32 is written as the shortest
+decimal that reads back to the same float32, also through a float64),
+  tiny-d4rl.json      a tiny hopper-shaped dataset's D4RL keys (made here with numpy; 300 rows,
+                      episodes ending by termination, by timeout and one cut by the file's end);
+                      the test writes it to a D4RL-layout HDF5 file and loads that,
+  kit-reference.json  Kit's numbers on it, computed with Kit's own code (commit e3ce697):
     qlearning/*    offlinerlkit.utils.load_dataset.qlearning_dataset(env, dataset): observations,
                    actions, next_observations, rewards, terminals (float 0/1);
     mopo/*         an EnsembleDynamicsModel (7 members, 5 elites, hidden 2x16; weights from torch's
@@ -37,10 +39,30 @@ import numpy as np
 OBS, ACT = 11, 3
 
 
+def write_json(path, note, arrays):
+    """{"note": note, "arrays": {key: {"dtype", "shape", "values"}}}, floats as shortest float32 decimals."""
+    import json
+    out = {}
+    for key, value in arrays.items():
+        a = np.asarray(value)
+        if a.dtype == np.bool_:
+            dtype, values = "bool", a.reshape(-1).tolist()
+        elif np.issubdtype(a.dtype, np.integer):
+            dtype, values = "int32", a.astype(np.int64).reshape(-1).tolist()
+        else:
+            f = a.astype(np.float32).reshape(-1)
+            texts = [np.format_float_positional(x, unique=True, trim="-") if abs(x) >= 1e-4 or x == 0
+                     else np.format_float_scientific(x, unique=True, trim="-") for x in f]
+            assert all(np.float32(float(t)) == x for t, x in zip(texts, f)), key   # exact through float64 too
+            dtype, values = "float32", [json.loads(t) if "e" not in t else float(t) for t in texts]
+        out[key] = {"dtype": dtype, "shape": list(a.shape), "values": values}
+    with open(path, "w") as f:
+        json.dump({"note": note, "arrays": out}, f, separators=(",", ":"))
+
+
 def make_tiny_dataset(path, rng):
     """300 rows of hopper-shaped data: episodes of lengths 40 (terminal), 60 (timeout), 25 (terminal),
     100 (timeout), 75 (cut by the file's end, no flag)."""
-    import h5py
     lengths = [(40, "terminal"), (60, "timeout"), (25, "terminal"), (100, "timeout"), (75, "cut")]
     obs, nxt, act, rew, term, tout = [], [], [], [], [], []
     for n, end in lengths:
@@ -53,18 +75,11 @@ def make_tiny_dataset(path, rng):
             term.append(end == "terminal" and t == n - 1)
             tout.append(end == "timeout" and t == n - 1)
             s = s2
-    with h5py.File(path, "w") as f:
-        f["observations"] = np.array(obs, np.float32)
-        f["next_observations"] = np.array(nxt, np.float32)
-        f["actions"] = np.array(act, np.float32)
-        f["rewards"] = np.array(rew, np.float32)
-        f["terminals"] = np.array(term, bool)
-        f["timeouts"] = np.array(tout, bool)
-        f["metadata/note"] = "tiny fixture made by Experiments/peer-offlinerl-kit/make_fixtures.py; not D4RL's data"
-    return {k: np.array(v) for k, v in
-            dict(observations=np.array(obs, np.float32), next_observations=np.array(nxt, np.float32),
-                 actions=np.array(act, np.float32), rewards=np.array(rew, np.float32),
-                 terminals=np.array(term, bool), timeouts=np.array(tout, bool)).items()}
+    data = dict(observations=np.array(obs, np.float32), next_observations=np.array(nxt, np.float32),
+                actions=np.array(act, np.float32), rewards=np.array(rew, np.float32),
+                terminals=np.array(term, bool), timeouts=np.array(tout, bool))
+    write_json(path, "tiny fixture made by Experiments/peer-offlinerl-kit/make_fixtures.py; not D4RL's data", data)
+    return data
 
 
 def main():
@@ -74,7 +89,6 @@ def main():
                                                   "..", "..", "Tests", "Fixtures", "offlinerl-kit"))
     a = p.parse_args()
     sys.path.insert(0, os.path.abspath(a.kit))
-    import h5py
     import torch
     torch.set_num_threads(1)
     from offlinerlkit.utils.load_dataset import qlearning_dataset
@@ -88,14 +102,13 @@ def main():
     out = os.path.abspath(a.out)
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(28)
-    raw = make_tiny_dataset(os.path.join(out, "tiny-d4rl.hdf5"), rng)
+    raw = make_tiny_dataset(os.path.join(out, "tiny-d4rl.json"), rng)
 
     class Env:  # qlearning_dataset reads env only without a timeouts key
         _max_episode_steps = 1000
     view = qlearning_dataset(Env(), dataset=raw)
 
-    ref = h5py.File(os.path.join(out, "kit-reference.h5"), "w")
-    ref["note"] = "OfflineRL-Kit e3ce697 outputs on tiny-d4rl.hdf5; regenerate with make_fixtures.py"
+    ref = {}
     for k in ["observations", "actions", "next_observations", "rewards"]:
         ref[f"qlearning/{k}"] = view[k].astype(np.float32)
     ref["qlearning/terminals"] = view["terminals"].astype(np.float32)
@@ -221,7 +234,8 @@ def main():
     ref["mobile/target"] = target.reshape(-1).numpy()
     ref["mobile/beta"] = np.float32(beta)
     ref["mobile/gamma"] = np.float32(gamma)
-    ref.close()
+    write_json(os.path.join(out, "kit-reference.json"),
+               "OfflineRL-Kit e3ce697 outputs on tiny-d4rl.json; regenerate with make_fixtures.py", ref)
     total = sum(os.path.getsize(os.path.join(out, f)) for f in os.listdir(out))
     print(f"wrote {out}: {total} bytes; q-learning view {len(view['observations'])} of {len(raw['rewards'])} rows")
 

@@ -4,8 +4,10 @@ import TestSupport
 import PolicyLearning
 
 /// A small slice of the side-by-side comparison with OfflineRL-Kit (issue 28) that runs without
-/// Kit: numbers Kit's own code (commit e3ce697) computed on a committed tiny dataset, written by
-/// `Experiments/peer-offlinerl-kit/make_fixtures.py` into `Tests/Fixtures/offlinerl-kit/`, against
+/// Kit: numbers Kit's own code (commit e3ce697) computed on a committed tiny dataset, written as
+/// JSON by `Experiments/peer-offlinerl-kit/make_fixtures.py` into `Tests/Fixtures/offlinerl-kit/`
+/// (`tiny-d4rl.json`, written to a D4RL-layout file and loaded by the D4RL loader here, and
+/// `kit-reference.json`; every float32 read back exactly), against
 /// this library's q-learning view, ensemble outputs, MOPO penalty, hopper termination, MOBILE
 /// penalty and MOBILE critic target.
 ///
@@ -17,17 +19,60 @@ import PolicyLearning
 struct OfflineRLKitFixtureTests {
     static let directory = Python.repositoryRoot.appendingPathComponent("Tests/Fixtures/offlinerl-kit")
 
-    static func reference() throws -> HDF5Group {
-        try HDF5File(path: directory.appendingPathComponent("kit-reference.h5").path).root
+    /// The named arrays of a fixture file: `{"arrays": {key: {"dtype", "shape", "values"}}}`.
+    struct Arrays {
+        let arrays: [String: (shape: [Int], values: [Double])]
+
+        init(_ name: String) throws {
+            let data = try Data(contentsOf: directory.appendingPathComponent(name))
+            let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+            let entries = try #require(root["arrays"] as? [String: [String: Any]])
+            var arrays: [String: (shape: [Int], values: [Double])] = [:]
+            for (key, entry) in entries {
+                let shape = try #require(entry["shape"] as? [Int], "\(name): \(key) has no shape")
+                let values = try #require(entry["values"] as? [NSNumber], "\(name): \(key) has no values").map(\.doubleValue)
+                #expect(values.count == shape.reduce(1, *), "\(name): \(key) holds \(values.count) values for shape \(shape)")
+                arrays[key] = (shape, values)
+            }
+            self.arrays = arrays
+        }
+
+        func entry(_ key: String) throws -> (shape: [Int], values: [Double]) {
+            try #require(arrays[key], "no array '\(key)' in the fixture")
+        }
+
+        /// A float32 array (each value was written as a decimal that reads back to the same float32).
+        func tensor(_ key: String) throws -> Tensor {
+            let (shape, values) = try entry(key)
+            return Tensor(shape: TensorShape(shape), scalars: values.map(Float.init))
+        }
+
+        func flags(_ key: String) throws -> [Bool] { try entry(key).values.map { $0 != 0 } }
+        func integers(_ key: String) throws -> [Int] { try entry(key).values.map { Int($0) } }
+        func scalar(_ key: String) throws -> Float { Float(try #require(try entry(key).values.first)) }
     }
 
-    static func tensor(_ group: HDF5Group, _ key: String) throws -> Tensor {
-        try group.dataset(key).readTensor()
+    static func reference() throws -> Arrays { try Arrays("kit-reference.json") }
+
+    static func tensor(_ arrays: Arrays, _ key: String) throws -> Tensor { try arrays.tensor(key) }
+
+    /// The tiny dataset, written to a D4RL-layout file in `directory` and loaded from it.
+    static func tinyDataset(in directory: TemporaryDirectory) throws -> OfflineDataset {
+        let fixture = try Arrays("tiny-d4rl.json")
+        let dataset = try OfflineDataset(source: "tiny-d4rl.json", observations: fixture.tensor("observations"),
+                                         actions: fixture.tensor("actions"), rewards: fixture.tensor("rewards"),
+                                         terminals: fixture.flags("terminals"), timeouts: fixture.flags("timeouts"),
+                                         nextObservations: fixture.tensor("next_observations"))
+        let path = directory.path("tiny-d4rl.hdf5")
+        try D4RLFile.write(dataset, to: path)
+        return try D4RLFile.load(path: path)
     }
 
     @Test("q-learning view: Kit's qlearning_dataset rows, next observations and terminals")
     func qlearningView() throws {
-        let data = try D4RLFile.load(path: Self.directory.appendingPathComponent("tiny-d4rl.hdf5").path)
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let data = try Self.tinyDataset(in: dir)
         let ref = try Self.reference()
         let kitObservations = try Self.tensor(ref, "qlearning/observations")
         let kitNext = try Self.tensor(ref, "qlearning/next_observations")
@@ -59,8 +104,8 @@ struct OfflineRLKitFixtureTests {
     }
 
     /// A library ensemble holding Kit's fixture weights, scaler, bounds and elites.
-    static func kitEnsemble(_ ref: HDF5Group) throws -> DynamicsEnsemble {
-        let hidden = try ref.dataset("mopo/hidden_sizes").read(Int32.self).map(Int.init)
+    static func kitEnsemble(_ ref: Arrays) throws -> DynamicsEnsemble {
+        let hidden = try ref.integers("mopo/hidden_sizes")
         let configuration = DynamicsEnsembleConfiguration(hiddenSizes: hidden, members: 7, elites: 5,
                                                           weightDecays: [2.5e-5, 5e-5, 1e-4])
         var rng = RandomGenerator(seed: 0)
@@ -93,7 +138,7 @@ struct OfflineRLKitFixtureTests {
         #expect(isClose(step.memberMeans!, means, rtol: 1e-4, atol: 1e-5), "max |Δ| \(maxAbsDifference(step.memberMeans!, means))")
         #expect(isClose(step.memberStandardDeviations!, stds, rtol: 1e-4, atol: 1e-6),
                 "max |Δ| \(maxAbsDifference(step.memberStandardDeviations!, stds))")
-        let coefficient = try ref.dataset("mopo/coefficient").readScalar(Float.self)
+        let coefficient = try ref.scalar("mopo/coefficient")
         let mopo = MOPOPenalty(coefficient: coefficient)
         let kitPenalty = try Self.tensor(ref, "mopo/penalty")
         let penalty = mopo.penalty(for: step)
@@ -123,12 +168,12 @@ struct OfflineRLKitFixtureTests {
 
         // The target as BellmanInconsistencyPenalty.adjust builds it: u = 0 on the leading real rows,
         // y = clamp(r + γ(1 − d)·min_j Q̄_j(s', a') − β·u, min: 0).
-        let real = Int(try ref.dataset("mobile/real_rows").readScalar(Int32.self))
+        let real = try #require(try ref.integers("mobile/real_rows").first)
         let b = u.shape[0]
         let masked = Tensor.concatenate([Tensor.zeros([real]), u.slice(real..<b, axis: 0)])
         #expect(isClose(masked, try Self.tensor(ref, "mobile/penalty"), rtol: 1e-4, atol: 1e-6))
-        let beta = try ref.dataset("mobile/beta").readScalar(Float.self)
-        let gamma = try ref.dataset("mobile/gamma").readScalar(Float.self)
+        let beta = try ref.scalar("mobile/beta")
+        let gamma = try ref.scalar("mobile/gamma")
         let rewards = try Self.tensor(ref, "mobile/rewards"), terminals = try Self.tensor(ref, "mobile/terminals")
         let nextQ = try Self.tensor(ref, "mobile/next_q")
         var target = rewards + gamma * (1 - terminals) * nextQ
