@@ -63,6 +63,25 @@ using SiluKernel = void (*)(float *__restrict, float *__restrict, long);
 
 const SiluKernel siluKernel = widest(siluAVX512, siluAVX2, siluBaseline);
 
+// c·σ(c) in place as v / (1 + e^(−v)) (EnsembleInference's tape-free forward; no σ kept).
+#define ORL_SILU_INFERENCE_BODY                         \
+    for (long i = 0; i < count; ++i) {                  \
+        const float v = c[i];                           \
+        c[i] = v / (1.0f + fastExp(-v));                \
+    }
+
+__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx2,fma")))
+void siluInferenceAVX512(float *__restrict c, long count) { ORL_SILU_INFERENCE_BODY }
+
+__attribute__((target("avx2,fma")))
+void siluInferenceAVX2(float *__restrict c, long count) { ORL_SILU_INFERENCE_BODY }
+
+void siluInferenceBaseline(float *__restrict c, long count) { ORL_SILU_INFERENCE_BODY }
+
+using SiluInferenceKernel = void (*)(float *__restrict, long);
+
+const SiluInferenceKernel siluInferenceKernel = widest(siluInferenceAVX512, siluInferenceAVX2, siluInferenceBaseline);
+
 // √x without errno: libm's sqrtf may set errno (clang's default -fmath-errno), which kept the
 // Adam loop scalar; the elementwise builtin is the same IEEE square root and vectorises.
 #if __has_builtin(__builtin_elementwise_sqrt)
@@ -166,6 +185,15 @@ extern "C" void orl_activation_backward(int relu, const float *g, const float *y
 }
 
 extern "C" void orl_silu_in_place(float *c, float *sigmoid, long count) { siluKernel(c, sigmoid, count); }
+
+extern "C" void orl_silu_inference_in_place(float *c, long count) { siluInferenceKernel(c, count); }
+
+extern "C" int orl_silu_inference_version(int v, float *c, long count) {
+    const SiluInferenceKernel kernel = version(v, siluInferenceAVX512, siluInferenceAVX2, siluInferenceBaseline);
+    if (!kernel) return 0;
+    kernel(c, count);
+    return 1;
+}
 
 extern "C" void orl_adam_step(const float *g, float *p, float *m, float *v, long count, float b1, float b2,
                               float eps, float stepSize, float bias2Root, float decay, float l2) {

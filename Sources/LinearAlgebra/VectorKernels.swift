@@ -10,6 +10,13 @@ public enum VectorKernels {
         orl_silu_in_place(c, sigmoid, count)
     }
 
+    /// `c[i] = c[i] / (1 + FastMath.exp(−c[i]))` for `i < count`: SiLU without keeping σ, for
+    /// forward passes without autodiff.
+    @inlinable
+    public static func siluInference(_ c: UnsafeMutablePointer<Float>, count: Int) {
+        orl_silu_inference_in_place(c, count)
+    }
+
     /// The gradient before a ReLU (`relu`) or SiLU activation over `rows` rows of `width` columns,
     /// `stride` floats apart, and optionally its column sums (the bias gradient), summed in row order:
     ///

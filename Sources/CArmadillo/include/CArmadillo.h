@@ -84,6 +84,14 @@ int orl_pool_threads(void);
 /// not overlap.
 void orl_silu_in_place(float *c, float *sigmoid, long count);
 
+/// c[i] ← c[i] / (1 + e^(−c[i])) for i < count (SiLU without keeping σ, for tape-free forward
+/// passes), with the widest vector unit the CPU has; the same bits as FastMath's scalar loop.
+void orl_silu_inference_in_place(float *c, long count);
+
+/// Test hook: one version (0 baseline, 1 AVX2, 2 AVX-512) of orl_silu_inference_in_place;
+/// returns 0 (and touches nothing) when this CPU cannot run it.
+int orl_silu_inference_version(int version, float *c, long count);
+
 /// One Adam step over `count` parameters, in place on p, m and v (NeuralNetworks' Adam):
 /// θ = p·decay, g' = g + l2·θ, m = b1·m + (1 − b1)·g', v = b2·v + (1 − b2)·g'²,
 /// p = θ − stepSize·(m / (√v / bias2Root + eps)). The four arrays must not overlap.
