@@ -11,6 +11,10 @@ first use (git-ignored).
 
 With --train-loop it times MOPO's whole training loop instead (`orl bench train --algo mopo`
 against jax_train_loop.py, hopper's shapes, 2,000 updates, one after the other).
+With --rollout it times the all-member rollout phase (`orl bench rollout`'s `rollout-mopo` row
+against jax_rollout.py at JAX's best of three chunk sizes, one after the other).
+
+    python3 Experiments/performance/compare.py --rollout [--passes 2]
 """
 import argparse
 import json
@@ -50,6 +54,7 @@ def main():
     ap.add_argument("--train-loop", metavar="DATASET", help="time MOPO's whole loop on this hopper dataset instead")
     ap.add_argument("--dynamics-cache", help="a dynamics.h5 for `orl bench train` (fitted for one epoch when absent)")
     ap.add_argument("--updates", type=int, default=2000)
+    ap.add_argument("--rollout", action="store_true", help="time the all-member rollout phase instead")
     args = ap.parse_args()
     if not Path(args.orl).exists():
         subprocess.check_call(["swift", "build", "-c", "release", "--product", "orl"], cwd=ROOT)
@@ -57,6 +62,9 @@ def main():
     env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "2"))
     if args.train_loop:
         compare_train_loop(args, env)
+        return
+    if args.rollout:
+        compare_rollout(args, env)
         return
     rows = []
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -98,6 +106,22 @@ def compare_train_loop(args, env):
             [str(PY), str(HERE / "jax_train_loop.py"), "--updates", str(args.updates)], env=env, text=True).splitlines()[-1])
         print(f"| {p} | {ours['median_ms']:.2f} | {ours['share_rollout'] + ours['share_rollout_filter_penalty']:.2f} | "
               f"{theirs['median_ms']:.2f} | {theirs['share_rollout']:.2f} | {theirs['median_ms'] / ours['median_ms']:.2f} |", flush=True)
+
+
+def compare_rollout(args, env):
+    """`orl bench rollout` (its rollout-mopo row) and jax_rollout.py, `--passes` times each, alternating."""
+    print("| pass | peak GFLOP/s | Swift ms | Swift ratio | Swift transitions/s | JAX jit ms (best chunk) | JAX transitions/s | JAX / Swift time |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for p in range(args.passes):
+        rows = [json.loads(line) for line in subprocess.check_output(
+            [args.orl, "bench", "rollout", "--json"], env=env, text=True).splitlines() if line.startswith("{")]
+        ours = next(r for r in rows if r["workload"] == "rollout-mopo")
+        theirs = min((json.loads(subprocess.check_output(
+            [str(PY), str(HERE / "jax_rollout.py"), "--chunk", str(chunk)], env=env, text=True).splitlines()[-1])
+            for chunk in (2000, 10000, 50000)), key=lambda r: r["median_ms"])
+        print(f"| {p} | {ours['peak_gflops']:.0f} | {ours['median_ms']:.0f} | {ours['ratio']:.2f} | {ours['transitions_per_s']:.0f} | "
+              f"{theirs['median_ms']:.0f} (chunk {theirs['chunk']}) | {theirs['transitions_per_s']:.0f} | "
+              f"{theirs['median_ms'] / ours['median_ms']:.2f} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -196,22 +196,32 @@ public final class DynamicsEnsemble: DynamicsModel {
 
     /// Means of `[s', r]` (observation added to Δs) and standard deviations from the raw output
     /// `[M, B, W]`; σ = √exp(log σ²) with the soft-bounded log-variance, or 0 when deterministic.
+    /// Members are split across cores for large outputs (each element's arithmetic is the same).
     func gaussian(_ output: Tensor, observations: Tensor) -> (means: Tensor, stds: Tensor) {
         let members = output.shape[0], rows = output.shape[1], width = output.shape[2]
         let d = targetDimension, o = observationDimension, probabilistic = configuration.probabilistic
         var means = Tensor(uninitializedShape: [members, rows, d]), stds = Tensor(uninitializedShape: [members, rows, d])
         let upper = network.maxLogVariance.value.scalars, lower = network.minLogVariance.value.scalars
-        // Pass 1: the means, and max_logvar − raw (the first soft bound's argument) in `stds`.
+        // The bounds repeat every d values of a member's contiguous rows·d block (plus a vector's tail).
+        let count = rows * d
+        let highs = probabilistic ? (0..<(count + 8)).map { upper[$0 % d] } : []
+        let lows = probabilistic ? (0..<(count + 8)).map { lower[$0 % d] } : []
         output.withUnsafeBufferPointer { out in
             observations.withUnsafeBufferPointer { s in
                 means.withUnsafeMutableBufferPointer { m in
                     stds.withUnsafeMutableBufferPointer { sd in
-                        for e in 0..<members {
-                            for r in 0..<rows {
-                                let src = (e * rows + r) * width, dst = (e * rows + r) * d
-                                for j in 0..<d {
-                                    m[dst + j] = out[src + j] + (j < o ? s[r * o + j] : 0)
-                                    sd[dst + j] = probabilistic ? upper[j] - out[src + d + j] : 0
+                        highs.withUnsafeBufferPointer { highs in
+                            lows.withUnsafeBufferPointer { lows in
+                                let p = GaussianPointers(out: out.baseAddress!, s: s.baseAddress!, m: m.baseAddress!, sd: sd.baseAddress!,
+                                                         highs: highs.baseAddress, lows: lows.baseAddress)
+                                let body: @Sendable (Int) -> Void = { e in
+                                    Self.gaussianMember(e, p, rows: rows, width: width, d: d, o: o, upper: upper,
+                                                        probabilistic: probabilistic)
+                                }
+                                if members > 1 && members * count >= 1 << 15 {
+                                    WorkerPool.run(iterations: members, body)
+                                } else {
+                                    for e in 0..<members { body(e) }
                                 }
                             }
                         }
@@ -219,39 +229,42 @@ public final class DynamicsEnsemble: DynamicsModel {
                 }
             }
         }
-        guard probabilistic else { return (means, stds) }
-        // Pass 2, eight values at a time: Kit's soft bounds, log σ² = min + softplus(max − softplus(max − raw) − min),
-        // then σ = √exp(log σ²). Each member's rows·d values are contiguous; the bounds repeat every d.
-        let count = rows * d
-        let highs = (0..<(count + 8)).map { upper[$0 % d] }, lows = (0..<(count + 8)).map { lower[$0 % d] }
-        highs.withUnsafeBufferPointer { highs in
-            lows.withUnsafeBufferPointer { lows in
-                @inline(__always) func bounded(_ argument: SIMD8<Float>, _ k: Int) -> SIMD8<Float> {
-                    let high = UnsafeRawPointer(highs.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
-                    let low = UnsafeRawPointer(lows.baseAddress! + k).loadUnaligned(as: SIMD8<Float>.self)
-                    let logVariance = low + FastMath.softplus(high - FastMath.softplus(argument) - low)
-                    return FastMath.exp(logVariance).squareRoot()
-                }
-                stds.withUnsafeMutableBufferPointer { sd in
-                    for e in 0..<members {
-                        let base = sd.baseAddress! + e * count
-                        var k = 0
-                        while k + 8 <= count {
-                            let v = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(base + k).storeBytes(of: bounded(v, k), as: SIMD8<Float>.self)
-                            k += 8
-                        }
-                        if k < count {   // the tail through the same lanes, so every value gets the same arithmetic
-                            var v = SIMD8<Float>(repeating: 0)
-                            for i in 0..<(count - k) { v[i] = base[k + i] }
-                            let y = bounded(v, k)
-                            for i in 0..<(count - k) { base[k + i] = y[i] }
-                        }
-                    }
-                }
+        return (means, stds)
+    }
+
+    /// Member e's part of ``gaussian(_:observations:)``: pass 1 writes the means and max_logvar − raw
+    /// (the first soft bound's argument) into `sd`; pass 2, eight values at a time, Kit's soft bounds,
+    /// log σ² = min + softplus(max − softplus(max − raw) − min), then σ = √exp(log σ²).
+    private static func gaussianMember(_ e: Int, _ p: GaussianPointers, rows: Int, width: Int, d: Int, o: Int,
+                                       upper: [Float], probabilistic: Bool) {
+        for r in 0..<rows {
+            let src = (e * rows + r) * width, dst = (e * rows + r) * d
+            for j in 0..<d {
+                p.m[dst + j] = p.out[src + j] + (j < o ? p.s[r * o + j] : 0)
+                p.sd[dst + j] = probabilistic ? upper[j] - p.out[src + d + j] : 0
             }
         }
-        return (means, stds)
+        guard probabilistic, let highs = p.highs, let lows = p.lows else { return }
+        @inline(__always) func bounded(_ argument: SIMD8<Float>, _ k: Int) -> SIMD8<Float> {
+            let high = UnsafeRawPointer(highs + k).loadUnaligned(as: SIMD8<Float>.self)
+            let low = UnsafeRawPointer(lows + k).loadUnaligned(as: SIMD8<Float>.self)
+            let logVariance = low + FastMath.softplus(high - FastMath.softplus(argument) - low)
+            return FastMath.exp(logVariance).squareRoot()
+        }
+        let count = rows * d
+        let base = p.sd + e * count
+        var k = 0
+        while k + 8 <= count {
+            let v = UnsafeRawPointer(base + k).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(base + k).storeBytes(of: bounded(v, k), as: SIMD8<Float>.self)
+            k += 8
+        }
+        if k < count {   // the tail through the same lanes, so every value gets the same arithmetic
+            var v = SIMD8<Float>(repeating: 0)
+            for i in 0..<(count - k) { v[i] = base[k + i] }
+            let y = bounded(v, k)
+            for i in 0..<(count - k) { base[k + i] = y[i] }
+        }
     }
 
     /// `sample[b] = mean[member(b), b] + noise[b] · std[member(b), b]`, split into s' and r.
@@ -274,4 +287,12 @@ public final class DynamicsEnsemble: DynamicsModel {
             }
         }
     }
+}
+
+/// Raw buffers of ``DynamicsEnsemble/gaussian(_:observations:)`` for its workers (each member
+/// writes only its own rows).
+private struct GaussianPointers: @unchecked Sendable {
+    let out: UnsafePointer<Float>, s: UnsafePointer<Float>
+    let m: UnsafeMutablePointer<Float>, sd: UnsafeMutablePointer<Float>
+    let highs: UnsafePointer<Float>?, lows: UnsafePointer<Float>?
 }
