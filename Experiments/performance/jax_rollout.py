@@ -19,7 +19,7 @@ import numpy as np
 
 import jax
 import jax.numpy as jnp
-from jax_workloads import ensemble_apply, mlp_params, sample
+from jax_workloads import mlp_params, mopo_model_step
 
 OBS, ACT, D = 17, 6, 18            # halfcheetah: observation, action, target (delta-s and reward)
 MEMBERS, ELITES = 7, 5
@@ -30,20 +30,8 @@ def make_chunk_rollout(horizon, penalty=1.0):
     def rollout(model, actor, s, key):
         out_s, out_a, out_r, out_s2 = [], [], [], []
         for _ in range(horizon):
-            key, k1, k2, k3 = jax.random.split(key, 4)
-            a, _ = sample(actor, s, k1)
-            x = (jnp.concatenate([s, a], -1) - model["mu"]) / model["sd"]
-            out = ensemble_apply(model["net"], x, jax.nn.silu)                      # [7, C, 2D]
-            mean, raw = out[..., :D], out[..., D:]
-            lv = model["max_lv"] - jax.nn.softplus(model["max_lv"] - raw)
-            lv = model["min_lv"] + jax.nn.softplus(lv - model["min_lv"])
-            std = jnp.exp(0.5 * lv)
-            mean = mean.at[..., :OBS].add(s)
-            rows = jnp.arange(s.shape[0])
-            member = jax.random.randint(k2, (s.shape[0],), 0, ELITES)
-            picked = mean[member, rows] + jax.random.normal(k3, (s.shape[0], D)) * std[member, rows]
-            s2, r = picked[:, :OBS], picked[:, OBS]
-            r = r - penalty * jnp.linalg.norm(std, axis=-1).max(0)
+            key, k = jax.random.split(key)
+            a, s2, r = mopo_model_step(model, actor, s, k, OBS, D, ELITES, penalty)
             out_s.append(s); out_a.append(a); out_r.append(r); out_s2.append(s2)
             s = s2
         return jnp.stack(out_s), jnp.stack(out_a), jnp.stack(out_r), jnp.stack(out_s2)

@@ -21,7 +21,7 @@ import numpy as np
 
 import jax
 import jax.numpy as jnp
-from jax_workloads import ensemble_apply, make_sac, mlp_params, sample
+from jax_workloads import make_sac, mlp_params, mopo_model_step
 
 OBS, ACT, D = 11, 3, 12            # hopper: observation, action, target (delta-s and reward)
 
@@ -29,20 +29,7 @@ OBS, ACT, D = 11, 3, 12            # hopper: observation, action, target (delta-
 def make_rollout_step(penalty=1.0, elites=5):
     @jax.jit
     def step(model, actor, s, alive, key):
-        k1, k2, k3 = jax.random.split(key, 3)
-        a, _ = sample(actor, s, k1)
-        x = (jnp.concatenate([s, a], -1) - model["mu"]) / model["sd"]
-        out = ensemble_apply(model["net"], x, jax.nn.silu)                          # [7, C, 2D]
-        mean, raw = out[..., :D], out[..., D:]
-        lv = model["max_lv"] - jax.nn.softplus(model["max_lv"] - raw)
-        lv = model["min_lv"] + jax.nn.softplus(lv - model["min_lv"])
-        std = jnp.exp(0.5 * lv)
-        mean = mean.at[..., :OBS].add(s)
-        rows = jnp.arange(s.shape[0])
-        member = jax.random.randint(k2, (s.shape[0],), 0, elites)
-        picked = mean[member, rows] + jax.random.normal(k3, (s.shape[0], D)) * std[member, rows]
-        s2, r = picked[:, :OBS], picked[:, OBS]
-        r = r - penalty * jnp.linalg.norm(std, axis=-1).max(0)
+        a, s2, r = mopo_model_step(model, actor, s, key, OBS, D, elites, penalty)
         healthy = (jnp.isfinite(s2).all(-1) & (jnp.abs(s2[:, 1:]) < 100).all(-1)
                    & (s2[:, 0] > 0.7) & (jnp.abs(s2[:, 1]) < 0.2))
         return a, s2, r, ~healthy, alive & healthy

@@ -161,6 +161,26 @@ def make_dynamics(key):
     return state, jax.jit(step)
 
 
+def mopo_model_step(model, actor, s, key, obs, d, elites=5, penalty=1.0):
+    """One rollout step as MOPO takes it (jax_rollout.py, jax_train_loop.py): the actor samples, every
+    member predicts (Kit's soft log-variance bounds), one elite per row is sampled, and the reward
+    is penalised by the largest member's ||sigma||. Returns (action, next state, penalised reward)."""
+    k1, k2, k3 = jax.random.split(key, 3)
+    a, _ = sample(actor, s, k1)
+    x = (jnp.concatenate([s, a], -1) - model["mu"]) / model["sd"]
+    out = ensemble_apply(model["net"], x, jax.nn.silu)                              # [7, C, 2D]
+    mean, raw = out[..., :d], out[..., d:]
+    lv = model["max_lv"] - jax.nn.softplus(model["max_lv"] - raw)
+    lv = model["min_lv"] + jax.nn.softplus(lv - model["min_lv"])
+    std = jnp.exp(0.5 * lv)
+    mean = mean.at[..., :obs].add(s)
+    rows = jnp.arange(s.shape[0])
+    member = jax.random.randint(k2, (s.shape[0],), 0, elites)
+    picked = mean[member, rows] + jax.random.normal(k3, (s.shape[0], d)) * std[member, rows]
+    s2, r = picked[:, :obs], picked[:, obs]
+    return a, s2, r - penalty * jnp.linalg.norm(std, axis=-1).max(0)
+
+
 # ---------------------------------------------------------------- timing
 
 def time_updates(step, state, args_for, rounds, per_round, warmup=30):
