@@ -39,7 +39,7 @@ extension ORL {
         @Option(help: "Seed of the dynamics model's fit (default: from --seed); runs sharing --dynamics-cache should share it.")
         var dynamicsSeed: UInt64?
 
-        @Option(help: "A dynamics.h5 to reuse instead of fitting (written there after a fit when absent).")
+        @Option(help: "A dynamics.h5 to reuse instead of fitting (written there after a fit when absent, with FILE.json recording the dataset, fit seed and ensemble settings; a run whose fit would differ refuses it).")
         var dynamicsCache: String?
 
         @Option(help: "Model transitions from: learned (the fitted ensemble), true (the simulator), interpolate:λ (blend, λ = 1 is true), or none (no model: real data only, as the model-free algorithms' recipes set).",

@@ -81,6 +81,23 @@ struct OfflineTrainerTests {
                                         dynamicsCache: full.dynamicsPath)
         #expect(cached.dynamicsFit == nil)
 
+        // A new cache gets a record of its fit; a run whose fit would differ refuses it, naming
+        // the setting, and one that differs elsewhere (the penalty) shares it.
+        let recorded = dir.path("cache/dynamics.h5")
+        _ = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("records"), resume: false,
+                               dynamicsCache: recorded)
+        #expect(FileManager.default.fileExists(atPath: recorded + ".json"))
+        var refit = config
+        refit.dynamics.learningRate *= 2
+        let refused = #expect(throws: OfflineTrainingError.self) {
+            _ = try OfflineTrainer(configuration: refit, directory: dir.url.appendingPathComponent("refit"), resume: false,
+                                   dynamicsCache: recorded)
+        }
+        #expect(refused.map { "\($0)" }?.contains("dynamics.learningRate: cache") == true)
+        let shared = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("shared"), resume: false,
+                                        dynamicsCache: recorded)
+        #expect(shared.dynamicsFit == nil)
+
         // `dynamicsSeed` d fits exactly the model of the seed-d run, whatever the run's own seed.
         var reseeded = config
         reseeded.seed = 7

@@ -121,7 +121,9 @@ public final class OfflineTrainer {
     ///   - directory: the run directory.
     ///   - resume: continue the run in `directory` (its `dynamics.h5`, `checkpoint.h5` and logs).
     ///   - dynamicsCache: a `dynamics.h5` from an earlier fit on the same dataset and model
-    ///     configuration, loaded instead of fitting (and written there after a fit when absent).
+    ///     configuration, loaded instead of fitting (and written there after a fit when absent,
+    ///     with `CACHE.json` recording the dataset, fit seed and ensemble settings; a run whose
+    ///     record would differ refuses the cache, naming the differing settings).
     ///     While one run fits it, others given the same cache wait for that fit (`CACHE.lock`).
     ///   - model: a model to use as is instead of ``OfflineTrainingConfiguration/dynamicsSource``'s (a test model).
     ///   - environment: the task to evaluate in instead of `makeEnvironment(named:)`'s (a task defined
@@ -228,6 +230,15 @@ public final class OfflineTrainer {
                 try ensemble.load(from: dynamicsFile)
                 report?("dynamics: loaded \(dynamicsFile)")
             } else if let dynamicsCache, fm.fileExists(atPath: dynamicsCache) {
+                if let record = try DynamicsCacheRecord.read(for: dynamicsCache) {
+                    let differences = record.differences(from: DynamicsCacheRecord(configuration))
+                    guard differences.isEmpty else {
+                        throw OfflineTrainingError.invalidConfiguration(
+                            "the dynamics cache \(dynamicsCache) was fitted differently (\(differences.joined(separator: "; "))); give this run its own --dynamics-cache, or the cache's settings")
+                    }
+                } else {
+                    report?("dynamics: \(dynamicsCache) has no record of its fit (\(DynamicsCacheRecord.path(for: dynamicsCache))); using it unchecked")
+                }
                 try ensemble.load(from: dynamicsCache)
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 report?("dynamics: loaded cached fit \(dynamicsCache)")
@@ -257,6 +268,7 @@ public final class OfflineTrainer {
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 try? fm.removeItem(atPath: dynamicsFitFile)
                 if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
+                    try DynamicsCacheRecord(configuration).write(for: dynamicsCache)   // first, so a cache never lacks one
                     try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
                 }
                 let summary: [String: String] = [

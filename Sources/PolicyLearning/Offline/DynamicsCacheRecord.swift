@@ -1,0 +1,67 @@
+import Foundation
+
+/// What a shared dynamics fit (`--dynamics-cache FILE`) was made from, written beside it as
+/// `FILE.json`. The fit's settings (learning rate, holdout ratio, epochs, …) do not change the
+/// model's shapes, so a cache fitted for another algorithm would load without complaint; a run
+/// whose own fit would differ refuses the cache instead of training on another model.
+struct DynamicsCacheRecord: Codable, Equatable {
+    /// The dataset as the configuration names it.
+    var dataset: String
+    /// The fit's seed: `dynamicsSeed`, or the run's seed without one.
+    var fitSeed: UInt64
+    /// The ensemble and its fit.
+    var dynamics: DynamicsEnsembleConfiguration
+
+    init(_ configuration: OfflineTrainingConfiguration) {
+        dataset = configuration.dataset
+        fitSeed = configuration.dynamicsSeed ?? configuration.seed
+        dynamics = configuration.dynamics
+    }
+
+    /// The record's path for the cache at `cache`.
+    static func path(for cache: String) -> String { cache + ".json" }
+
+    /// Writes the record beside `cache` (atomically).
+    func write(for cache: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(self), to: Self.path(for: cache))
+    }
+
+    /// The record beside `cache`, or `nil` when there is none (caches written before records existed).
+    static func read(for cache: String) throws -> DynamicsCacheRecord? {
+        guard let data = FileManager.default.contents(atPath: path(for: cache)) else { return nil }
+        do {
+            return try JSONDecoder().decode(DynamicsCacheRecord.self, from: data)
+        } catch {
+            throw OfflineTrainingError.invalidConfiguration("the dynamics cache's record \(path(for: cache)) is unreadable (\(error)); remove the cache and its record to fit again")
+        }
+    }
+
+    /// Each setting that differs, as `key: cache VALUE, this run VALUE`, keys in order.
+    func differences(from run: DynamicsCacheRecord) -> [String] {
+        let mine = Self.flattened(self), theirs = Self.flattened(run)
+        return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
+            let a = mine[key] ?? "absent", b = theirs[key] ?? "absent"
+            return a == b ? nil : "\(key): cache \(a), this run \(b)"
+        }
+    }
+
+    /// The record's JSON as `dotted.key → value text`.
+    private static func flattened(_ record: DynamicsCacheRecord) -> [String: String] {
+        guard let data = try? JSONEncoder().encode(record),
+              let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        var out: [String: String] = [:]
+        func walk(_ value: Any, _ prefix: String) {
+            if let dictionary = value as? [String: Any] {
+                for (key, inner) in dictionary { walk(inner, prefix.isEmpty ? key : prefix + "." + key) }
+            } else if let array = value as? [Any], let data = try? JSONSerialization.data(withJSONObject: array) {
+                out[prefix] = String(decoding: data, as: UTF8.self)
+            } else {
+                out[prefix] = "\(value)"
+            }
+        }
+        walk(object, "")
+        return out
+    }
+}
