@@ -145,6 +145,15 @@ struct RAMBOTests {
         #expect(trained.network.parameterValues() != fitted, "the adversarial phases changed the model")
         let rows = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("full"))
         #expect(rows.allSatisfy { $0["rambo_adversarial_loss"]?.isFinite == true && $0["rambo_mle_loss"]?.isFinite == true })
+        // final.h5 keeps the adversarially trained model beside the agent (Kit saves it too).
+        var copyRNG = RandomGenerator(seed: 99)
+        let copy = try DynamicsEnsemble(observationDimension: trained.observationDimension, actionDimension: trained.actionDimension,
+                                        configuration: trained.configuration,
+                                        termination: TerminationFunction(name: "never", observationDimension: trained.observationDimension) { _ in false },
+                                        rng: &copyRNG)
+        #expect(copy.network.parameterValues() != trained.network.parameterValues())
+        try Checkpoint.load(from: full.finalAgentPath, parts: ["rambo_dynamics": (copy.network, nil)])   // RAMBOPlugIn.checkpointPart
+        #expect(copy.network.parameterValues() == trained.network.parameterValues())
 
         let killed = dir.url.appendingPathComponent("killed")
         let resumed = try BaselineRunTests.killedAndResumed(config, in: killed)

@@ -15,7 +15,7 @@
 /// | ``OfflineTrainer/rolloutObservers`` | diagnostics on every rollout step |
 /// | ``SACAgent/criticRegularizers``, ``SACAgent/targetAdjustment`` | the critic loss and targets (through ``OfflineTrainer/sacAgent(for:)``) |
 /// | ``OfflineTrainer/updateHooks`` | work before the first and after every update (``OfflineUpdateHook``), e.g. training the model |
-/// | ``checkpointParts`` (a requirement, not a hook) | the plug-in's own networks and optimizers in `checkpoint.h5` |
+/// | ``checkpointParts`` (a requirement, not a hook) | the plug-in's own networks and optimizers in `checkpoint.h5` and `final.h5` |
 ///
 /// The learner itself is not installed: an ``OfflineAgentFactory`` (a factory that also builds an
 /// ``OfflineAgent``) supplies it before any plug-in is installed.
@@ -27,7 +27,8 @@
 /// A plug-in that changes state during training (a model it trains, that training's optimizer)
 /// lists it in ``checkpointParts``: every `checkpoint.h5` stores those parts beside the learner's
 /// and a resume loads them back (then calls ``didRestoreCheckpoint(trainer:)``), so a killed run
-/// continues exactly. `final.h5` holds the learner alone.
+/// continues exactly. `final.h5` holds them too, beside the learner (RAMBO's adversarially trained
+/// model, for instance), so what a run trained is kept with its agent.
 public protocol OfflinePlugIn: AnyObject {
     /// Sets the trainer's hooks.
     func install(on trainer: OfflineTrainer) throws

@@ -417,7 +417,7 @@ public final class OfflineTrainer {
         if step == total {
             let saving = monotonicSeconds()
             try AtomicFile.produce(finalAgentPath) { temporary in
-                try Checkpoint.save(to: temporary, parts: learner.checkpointParts)
+                try Checkpoint.save(to: temporary, parts: try checkpointParts())   // the learner's and the plug-ins'
                 try Self.writeDescription(of: self, into: temporary)
             }
             profile.checkpointSeconds += monotonicSeconds() - saving
