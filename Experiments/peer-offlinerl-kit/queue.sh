@@ -3,10 +3,13 @@
 # OUT/result.json exists is skipped; an unfinished one is restarted from scratch, Kit having no
 # resume). Runs of one dataset share the seed-1 run's dynamics fit (Kit's --load-dynamics-path),
 # as this library's runs share theirs (--dynamics-cache): a run that needs a fit not made yet waits
-# for a later pass, as does one whose dataset file is missing.
+# for a later pass, as does one whose dataset file is missing. Several queues may run at once, one
+# per core: each run is locked (OUT/DATASET/ALGO-seedS.lock) while a queue runs it, and the others
+# skip it.
 #
 #   KIT=/work/kit PY=/work/kit-venv/bin/python DATA=/work/data OUT=/work/kit-runs \
-#     nice -n 19 setsid nohup taskset -c 1 Experiments/peer-offlinerl-kit/queue.sh > /work/kit-runs/queue.log 2>&1 &
+#     nice -n 19 setsid nohup taskset -c 1 Experiments/peer-offlinerl-kit/queue.sh >> /work/kit-runs/queue.log 2>&1 &
+#   (the same with taskset -c 0 starts a second queue on the other core)
 #
 # Extra arguments go to every run_kit.py call (e.g. --updates 1000 for a smoke test).
 set -u
@@ -17,8 +20,6 @@ DATA=${DATA:-/work/data}
 OUT=${OUT:-/work/kit-runs}
 export OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1
 mkdir -p "$OUT"
-exec 9>"$OUT/queue.lock"
-flock -n 9 || { echo "another queue holds $OUT/queue.lock" >&2; exit 1; }
 
 # algo env seed fit-from-seed ("-" = fit here)
 RUNS="mopo halfcheetah 1 -
@@ -48,12 +49,18 @@ while true; do
             fi
             load=(--load-dynamics "$model")
         fi
-        rm -rf "$dir"; mkdir -p "$dir"
-        echo "$(date -u +%FT%TZ) start $ds $algo seed $seed ${load[*]:-}"
-        "$PY" "$HERE/run_kit.py" --kit "$KIT" --algo "$algo" --dataset "$file" --env "$env" --seed "$seed" \
-            --out "$dir" "${load[@]}" "$@" > "$dir/stdout.log" 2>&1
-        rc=$?
-        echo "$(date -u +%FT%TZ) end $ds $algo seed $seed rc=$rc"
+        mkdir -p "$OUT/$ds"
+        exec {lock}>"$dir.lock"
+        if ! flock -n "$lock"; then exec {lock}>&-; continue; fi    # another queue runs it
+        if [ ! -f "$dir/result.json" ]; then
+            rm -rf "$dir"; mkdir -p "$dir"
+            echo "$(date -u +%FT%TZ) start $ds $algo seed $seed ${load[*]:-}"
+            "$PY" "$HERE/run_kit.py" --kit "$KIT" --algo "$algo" --dataset "$file" --env "$env" --seed "$seed" \
+                --out "$dir" "${load[@]}" "$@" > "$dir/stdout.log" 2>&1
+            rc=$?
+            echo "$(date -u +%FT%TZ) end $ds $algo seed $seed rc=$rc"
+        fi
+        exec {lock}>&-
         [ -f "$dir/result.json" ] && progressed=1
     done <<< "$RUNS"
     [ "$pending" = 0 ] && { echo "$(date -u +%FT%TZ) all runs finished"; exit 0; }
