@@ -55,7 +55,7 @@ public final class AdversarialModelUpdate {
     /// `[B]`, as a differentiable function of the parameters.
     public func logLikelihood(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor) -> Variable {
         let rows = observations.shape[0], o = ensemble.observationDimension, d = o + 1
-        let output = ensemble.network.network(Variable(normalizedInputs(observations, actions)))   // [E, B, 2d]
+        let output = ensemble.network.network(Variable(ensemble.normalizedInputs(observations, actions)))   // [E, B, 2d]
             .gather(ensemble.elites, axis: 0)                                                         // [K, B, 2d]
         let mean = output.slice(0..<d, axis: 2)
             + Variable(Tensor.concatenate([observations, Tensor.zeros([rows, 1])], axis: 1))          // s + Δs, r
@@ -70,23 +70,16 @@ public final class AdversarialModelUpdate {
         return perMember.logSumExp(axis: 0) - Float(log(Double(ensemble.elites.count)))
     }
 
-    /// Kit's supervised loss on real transitions (eq. (6)'s MLE term with the fit's regularisers).
+    /// Kit's supervised loss on real transitions (eq. (6)'s MLE term with the fit's regularisers): the
+    /// fit's loss on the same rows for every member, its L2 term in the loss whatever the fit's
+    /// `WeightDecayStyle` (as `rambo.py`'s `get_decay_loss`).
     public func maximumLikelihoodLoss(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor) -> Variable {
         let rows = observations.shape[0], members = ensemble.configuration.members
         let target = Tensor.concatenate([nextObservations - observations, rewards.reshaped([rows, 1])], axis: 1)
         let shared = target.reshaped([1, rows, target.shape[1]])
         let targets = Tensor.concatenate(Array(repeating: shared, count: members), axis: 0)              // [E, B, d]
-        let network = ensemble.network
-        var loss = gaussianNegativeLogLikelihood(output: network.network(Variable(normalizedInputs(observations, actions))),
-                                                 target: Variable(targets), maxLogVariance: network.maxLogVariance,
-                                                 minLogVariance: network.minLogVariance)
-            + logVarianceBoundPenalty(maxLogVariance: network.maxLogVariance, minLogVariance: network.minLogVariance,
-                                      coefficient: ensemble.configuration.logVarianceLossCoefficient)
-        let layers = network.network.layers.compactMap { $0 as? EnsembleLinear }
-        for (layer, decay) in zip(layers, ensemble.configuration.weightDecays) where decay != 0 {
-            loss = loss + layer.weight.square().sum() * (0.5 * decay)                                  // get_decay_loss
-        }
-        return loss
+        return ensemble.trainingLoss(inputs: ensemble.normalizedInputs(observations, actions), targets: targets,
+                                     weightDecayInLoss: true)
     }
 
     /// One Adam step on `λ·L_adv + L_MLE`: `rollout` holds the model's sampled transitions
@@ -105,10 +98,4 @@ public final class AdversarialModelUpdate {
         ensemble.parametersDidChange()
         return ["rambo_model_loss": Double(total.scalar), "rambo_mle_loss": Double(supervised.scalar),
                 "rambo_adversarial_loss": Double(adversarial.scalar), "rambo_log_likelihood": Double(logLikelihood.value.mean())]
-    }
-
-    /// `(concat(s, a) − μ_x) / σ_x` with the fit's input scaler, `[B, obs + act]`.
-    func normalizedInputs(_ observations: Tensor, _ actions: Tensor) -> Tensor {
-        (Tensor.concatenate([observations, actions], axis: 1) - ensemble.network.inputMean.value) / ensemble.network.inputStd.value
-    }
-}
+    }}

@@ -231,11 +231,11 @@ extension DynamicsEnsemble {
         return total / Double(max(batches, 1))
     }
 
-    /// One optimizer step (Adam, or AdamW under decoupled decay) on a mini-batch with each member's
-    /// own rows: normalised inputs `[E, b, obs + act]` and targets `[E, b, obs + 1]`. Returns the
-    /// loss before the step.
-    @discardableResult
-    public func trainStep(inputs: Tensor, targets: Tensor) -> Float {
+    /// The fit's loss on normalised inputs (`[E, b, obs + act]`, or `[b, obs + act]` for the same
+    /// rows in every member) and targets `[E, b, obs + 1]`: the Gaussian NLL with the soft
+    /// log-variance bounds and their penalty (or the squared error of a deterministic ensemble),
+    /// plus Kit's L2 term ½λ_l‖W_l‖² per layer when `weightDecayInLoss`.
+    public func trainingLoss(inputs: Tensor, targets: Tensor, weightDecayInLoss: Bool) -> Variable {
         let output = network.network(Variable(inputs))                           // [E, b, W]
         var loss: Variable
         if configuration.probabilistic {
@@ -249,11 +249,20 @@ extension DynamicsEnsemble {
             let members = output.shape[0]
             loss = (output - Variable(targets)).square().reshaped([members, -1]).mean(axis: 1).sum()
         }
-        if configuration.weightDecayStyle != .decoupled {
+        if weightDecayInLoss {
             for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {
                 loss = loss + layer.weight.square().sum() * (0.5 * decay)         // get_decay_loss
             }
         }
+        return loss
+    }
+
+    /// One optimizer step (Adam, or AdamW under decoupled decay) on a mini-batch with each member's
+    /// own rows: normalised inputs `[E, b, obs + act]` and targets `[E, b, obs + 1]`. Returns the
+    /// loss before the step.
+    @discardableResult
+    public func trainStep(inputs: Tensor, targets: Tensor) -> Float {
+        let loss = trainingLoss(inputs: inputs, targets: targets, weightDecayInLoss: configuration.weightDecayStyle != .decoupled)
         let parameters = optimizer.parameters
         for (p, g) in zip(parameters, gradients(of: loss, withRespectTo: parameters)) { p.grad = g.value }
         optimizer.step()

@@ -174,8 +174,8 @@ public final class DynamicsEnsemble: DynamicsModel {
         return observations.shape[0]
     }
 
-    /// `(concat(s, a) − μ_x) / σ_x`, `[B, obs + act]`.
-    func normalizedInputs(_ observations: Tensor, _ actions: Tensor) -> Tensor {
+    /// The model's input: `(concat(s, a) − μ_x) / σ_x` with the fit's scaler, `[B, obs + act]`.
+    public func normalizedInputs(_ observations: Tensor, _ actions: Tensor) -> Tensor {
         let rows = observations.shape[0], o = observationDimension, a = actionDimension, w = o + a
         let mean = network.inputMean.value, std = network.inputStd.value
         return Tensor(shape: [rows, w]) { x in
