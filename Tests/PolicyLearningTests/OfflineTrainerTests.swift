@@ -93,7 +93,7 @@ struct OfflineTrainerTests {
             _ = try OfflineTrainer(configuration: refit, directory: dir.url.appendingPathComponent("refit"), resume: false,
                                    dynamicsCache: recorded)
         }
-        #expect(refused.map { "\($0)" }?.contains("dynamics.learningRate: cache") == true)
+        #expect(refused.map { "\($0)" }?.contains("(changed: dynamics.learningRate)") == true)
         let shared = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("shared"), resume: false,
                                         dynamicsCache: recorded)
         #expect(shared.dynamicsFit == nil)

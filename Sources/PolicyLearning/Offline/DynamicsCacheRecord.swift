@@ -38,30 +38,11 @@ struct DynamicsCacheRecord: Codable, Equatable {
         }
     }
 
-    /// Each setting that differs, as `key: cache VALUE, this run VALUE`, keys in order.
+    /// The dotted paths of the settings that differ (`dynamics.learningRate`, `fitSeed`).
     func differences(from run: DynamicsCacheRecord) -> [String] {
-        let mine = Self.flattened(self), theirs = Self.flattened(run)
-        return Set(mine.keys).union(theirs.keys).sorted().compactMap { key in
-            let a = mine[key] ?? "absent", b = theirs[key] ?? "absent"
-            return a == b ? nil : "\(key): cache \(a), this run \(b)"
+        guard let mine = try? JSONValue(encoding: self), let theirs = try? JSONValue(encoding: run) else {
+            return self == run ? [] : ["(the whole record)"]
         }
-    }
-
-    /// The record's JSON as `dotted.key → value text`.
-    private static func flattened(_ record: DynamicsCacheRecord) -> [String: String] {
-        guard let data = try? JSONEncoder().encode(record),
-              let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
-        var out: [String: String] = [:]
-        func walk(_ value: Any, _ prefix: String) {
-            if let dictionary = value as? [String: Any] {
-                for (key, inner) in dictionary { walk(inner, prefix.isEmpty ? key : prefix + "." + key) }
-            } else if let array = value as? [Any], let data = try? JSONSerialization.data(withJSONObject: array) {
-                out[prefix] = String(decoding: data, as: UTF8.self)
-            } else {
-                out[prefix] = "\(value)"
-            }
-        }
-        walk(object, "")
-        return out
+        return mine.differences(from: theirs)
     }
 }

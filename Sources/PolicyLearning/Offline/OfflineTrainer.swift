@@ -234,7 +234,7 @@ public final class OfflineTrainer {
                     let differences = record.differences(from: DynamicsCacheRecord(configuration))
                     guard differences.isEmpty else {
                         throw OfflineTrainingError.invalidConfiguration(
-                            "the dynamics cache \(dynamicsCache) was fitted differently (\(differences.joined(separator: "; "))); give this run its own --dynamics-cache, or the cache's settings")
+                            "the dynamics cache \(dynamicsCache) was fitted differently (changed: \(differences.joined(separator: ", "))); give this run its own --dynamics-cache, or the cache's settings")
                     }
                 } else {
                     report?("dynamics: \(dynamicsCache) has no record of its fit (\(DynamicsCacheRecord.path(for: dynamicsCache))); using it unchecked")
