@@ -24,8 +24,19 @@ import os
 import numpy as np
 
 CELLS = [("halfcheetah-medium-orl", "mopo"), ("hopper-medium-orl", "mopo"), ("halfcheetah-medium-orl", "mobile")]
-SEEDS = [1, 2, 3]
 MARGIN = 10.0
+
+
+def seeds_of(roots, dataset, algo):
+    """Every seed with a run directory on either side (3 per cell; more where a cell was inconclusive)."""
+    found = set()
+    for root in roots:
+        d = os.path.join(root, dataset)
+        for name in os.listdir(d) if os.path.isdir(d) else []:
+            prefix = f"{algo}-seed"
+            if name.startswith(prefix) and name[len(prefix):].isdigit():
+                found.add(int(name[len(prefix):]))
+    return sorted(found)
 
 
 def read_csv(path):
@@ -74,11 +85,12 @@ def main():
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     curves = {}
     for ds, algo in CELLS:
-        kit = {s: run("kit", a.kit_runs, ds, algo, s) for s in SEEDS}
-        ours = {s: run("ours", a.ours, ds, algo, s) for s in SEEDS}
+        seeds = seeds_of([a.kit_runs, a.ours], ds, algo)
+        kit = {s: run("kit", a.kit_runs, ds, algo, s) for s in seeds}
+        ours = {s: run("ours", a.ours, ds, algo, s) for s in seeds}
         curves[(ds, algo)] = (kit, ours)
-        ks = [kit[s]["final"] for s in SEEDS if kit[s]]
-        os_ = [ours[s]["final"] for s in SEEDS if ours[s]]
+        ks = [kit[s]["final"] for s in seeds if kit[s]]
+        os_ = [ours[s]["final"] for s in seeds if ours[s]]
         fmt = lambda xs: ", ".join(f"{x:.1f}" for x in xs) or "none finished"
         ms = lambda xs: f"{np.mean(xs):.1f} ± {np.std(xs, ddof=1):.1f}" if len(xs) > 1 else (f"{xs[0]:.1f}" if xs else "–")
         if len(ks) >= 2 and len(os_) >= 2:
@@ -102,10 +114,10 @@ def main():
         for i, key in enumerate(["score", "q"]):
             ax = axes[i][j]
             for side, runs, color in [("Kit", kit, "tab:orange"), ("this library", ours, "tab:blue")]:
-                for s in SEEDS:
-                    if runs[s]:
-                        ax.plot(runs[s]["step"], runs[s][key], color=color, alpha=0.8, lw=1,
-                                label=side if s == min(k for k in SEEDS if runs[k]) else None)
+                finished = [s for s in runs if runs[s]]
+                for s in finished:
+                    ax.plot(runs[s]["step"], runs[s][key], color=color, alpha=0.8, lw=1,
+                            label=side if s == finished[0] else None)
             ax.set_title(f"{algo} {ds}" if i == 0 else "")
             ax.set_xlabel("updates")
             ax.set_ylabel("normalized score" if key == "score" else "Q(s, a~π) on dataset states")

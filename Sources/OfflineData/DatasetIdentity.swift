@@ -28,7 +28,9 @@ public struct DatasetIdentity: Sendable, Equatable, Codable, CustomStringConvert
     ///   cannot be read.
     public init(path: String) throws {
         do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            // attributesOfItem does not follow a symbolic link: size the file the hash reads.
+            let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+            let attributes = try FileManager.default.attributesOfItem(atPath: file)
             byteCount = (attributes[.size] as? NSNumber)?.intValue ?? 0
             sha256 = try SHA256Checksum.hexDigest(ofFileAt: path)
         } catch {
@@ -37,9 +39,11 @@ public struct DatasetIdentity: Sendable, Equatable, Codable, CustomStringConvert
         self.path = path
     }
 
-    /// Whether `other` has the same bytes (size and hash; the path may differ).
+    /// Whether `other` has the same bytes (the same hash; the path may differ). The size is not
+    /// compared: the hash decides, and records written before sizes followed symbolic links hold
+    /// the link's size.
     public func sameContent(as other: DatasetIdentity) -> Bool {
-        byteCount == other.byteCount && sha256 == other.sha256
+        sha256 == other.sha256
     }
 
     public var description: String { "\(path) (\(byteCount) bytes, sha256 \(sha256))" }
