@@ -40,11 +40,16 @@ out, ours, kit, core = sys.argv[1], float(sys.argv[2]), float(sys.argv[3]), sys.
 fit = [float(m) for m in re.findall(r"dynamics: \d+ epochs .*?, ([0-9.]+) s", open(f"{out}/ours.log").read())]
 kit_result = json.load(open(f"{out}/kit/result.json"))
 ours_fit = fit[-1] if fit else None
+# The stopping rule is the same on both sides but may stop them at different epochs: per epoch too.
+ours_epochs = int(json.load(open(f"{out}/ours/dynamics.json"))["epochs"])
+kit_epochs = int(json.load(open(f"{out}/kit/dynamics.json"))["epochs"])
 record = {
     "core": int(core),
     "ours_whole_s": ours, "kit_whole_s": kit, "kit_over_ours_whole": kit / ours,
     "ours_fit_s": ours_fit, "kit_fit_s": kit_result["fit_seconds"],
     "kit_over_ours_fit": kit_result["fit_seconds"] / ours_fit if ours_fit else None,
+    "ours_fit_epochs": ours_epochs, "kit_fit_epochs": kit_epochs,
+    "kit_over_ours_fit_per_epoch": (kit_result["fit_seconds"] / kit_epochs) / (ours_fit / ours_epochs) if ours_fit else None,
     "ours_rest_s": ours - ours_fit if ours_fit else None, "kit_rest_s": kit - kit_result["fit_seconds"],
     "kit_over_ours_rest": (kit - kit_result["fit_seconds"]) / (ours - ours_fit) if ours_fit else None,
 }
