@@ -107,7 +107,7 @@ def main():
              "| dataset | algorithm | Kit seeds | Kit per seed | Kit mean ± std | ours per seed | ours mean ± std | "
              "difference [95% CI] | Welch t (df), p | verdict |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    second = ["", "Secondary statistic (added after the first 3 seeds per side, so seeds 4 on test it out of sample): "
+    second = ["", "Secondary statistic (added after the first 3 seeds per side, so seeds 4 and later test it out of sample): "
               "the mean normalized score over the second half of the run's evaluations (the last 10 of 20), "
               "less sensitive to a single dip than the last 3. Same test and margin.", "",
               "| dataset | algorithm | Kit per seed | Kit mean ± std | ours per seed | ours mean ± std | "
