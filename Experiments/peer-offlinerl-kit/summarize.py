@@ -9,7 +9,10 @@ score of its last 3 evaluations), and writes OUT/results.md (per cell: per-seed 
 Welch's t with Welch–Satterthwaite degrees of freedom, the 95% interval of the difference
 Kit − this library, a verdict) and OUT/curves.png (normalized score and Q(s, a ~ π) on dataset
 states per evaluation, both sides). A run without result.json (Kit) or finished.json (ours) is
-left out and the cell says so.
+left out and the cell says so. Each cell takes every seed found on either side (3, more where a
+cell was inconclusive). A second table scores runs by the mean over the second half of their
+evaluations (added after the first 3 seeds, so later seeds test it out of sample), and a last row
+sets this library's MOPO on Kit's own fitted model (`mopo-kitmodel-seedS`) against Kit's MOPO seeds.
 
 Verdict, with margin M = 10 normalized points: "different" when the 95% interval excludes 0;
 "equivalent (within ±M)" when it includes 0 and lies inside [−M, M]; otherwise "inconclusive"

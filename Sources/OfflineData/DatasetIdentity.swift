@@ -28,11 +28,8 @@ public struct DatasetIdentity: Sendable, Equatable, Codable, CustomStringConvert
     ///   cannot be read.
     public init(path: String) throws {
         do {
-            // attributesOfItem does not follow a symbolic link: size the file the hash reads.
-            let file = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-            let attributes = try FileManager.default.attributesOfItem(atPath: file)
-            byteCount = (attributes[.size] as? NSNumber)?.intValue ?? 0
-            sha256 = try SHA256Checksum.hexDigest(ofFileAt: path)
+            // Size and hash from the same read, so a symbolic link is sized by the file it names.
+            (sha256, byteCount) = try SHA256Checksum.digestAndLength(ofFileAt: path)
         } catch {
             throw OfflineDataError.invalidRequest(reason: "cannot read dataset file \(path) to record its identity: \(error.localizedDescription)")
         }

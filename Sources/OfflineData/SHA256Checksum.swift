@@ -17,11 +17,18 @@ public enum SHA256Checksum {
     /// The lower-case hexadecimal digest of the file at `path`, read in 1 MiB pieces.
     /// - Throws: the file system's error when the file cannot be opened or read.
     public static func hexDigest(ofFileAt path: String) throws -> String {
+        try digestAndLength(ofFileAt: path).hex
+    }
+
+    /// The digest of the file at `path` and the number of bytes it was computed over (the file's
+    /// size, read through any symbolic link).
+    static func digestAndLength(ofFileAt path: String) throws -> (hex: String, byteCount: Int) {
         let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var state = State()
         while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { state.update(Array(piece)) }
-        return state.finish()
+        let byteCount = Int(state.length)
+        return (state.finish(), byteCount)
     }
 
     /// The running hash: eight words, the unprocessed tail and the length so far.
