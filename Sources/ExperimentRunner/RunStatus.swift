@@ -10,15 +10,19 @@ import Foundation
 public enum RunStatus: String, Sendable, Codable, CaseIterable {
     /// Nothing to do.
     case finished
-    /// A checkpoint, a dynamics model or a fit in progress: continue with `--resume`.
+    /// A recorded configuration, a checkpoint, a dynamics model or a fit in progress: continue with `--resume`.
     case resumable
     /// Nothing yet.
     case new
 
     /// The artefacts that mark a finished run, whichever command made it.
     public static let finalArtefacts = ["final.h5", "reward.h5"]
-    /// The files a run resumes from.
-    public static let resumePoints = ["checkpoint.h5", "dynamics.h5", "dynamics-fit.h5", "learner.h5"]
+    /// The files a run resumes from. `config.json` is among them because `orl train` writes it
+    /// before any work and refuses to start again in that directory without `--resume`: a run
+    /// killed before its first checkpoint (say, while it waited for another run's shared dynamics
+    /// fit) is continued, not failed. The other commands start afresh on `--resume` without a
+    /// checkpoint.
+    public static let resumePoints = ["config.json", "checkpoint.h5", "dynamics.h5", "dynamics-fit.h5", "learner.h5"]
     /// The file an archived record carries.
     public static let recordMarker = "finished.json"
     /// Where archived records live by default (committed).

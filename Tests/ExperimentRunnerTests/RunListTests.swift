@@ -34,12 +34,13 @@ struct RunListTests {
         #expect(throws: RunListError.unreadable(path: "/nonexistent/runs.txt")) { _ = try RunList(path: "/nonexistent/runs.txt") }
     }
 
-    @Test("a run's state follows its files: nothing → new, a checkpoint or fit in progress → resumable, final.h5 → finished")
+    @Test("a run's state follows its files: nothing → new, a recorded configuration, checkpoint or fit in progress → resumable, final.h5 → finished")
     func states() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         #expect(RunStatus(of: directory, records: nil) == .new)
-        for file in ["dynamics-fit.h5", "checkpoint.h5"] {
+        // config.json alone: `orl train` was killed before its first checkpoint and needs --resume.
+        for file in ["config.json", "dynamics-fit.h5", "checkpoint.h5"] {
             _ = FileManager.default.createFile(atPath: "\(directory)/\(file)", contents: Data())
             #expect(RunStatus(of: directory, records: nil) == .resumable)
         }
