@@ -112,9 +112,16 @@ public struct RunQueue {
 public struct ProcessLauncher: RunLauncher {
     /// The `orl` executable.
     public var executable: String
+    /// Whether SIGTERM, SIGINT and SIGHUP that reach this process are passed on to the run it waits
+    /// for, after which this process ends by the same signal (what `orl reproduce` wants: stopping
+    /// the queue stops its run). Off by default: it installs process-wide signal handlers.
+    public var passOnTermination: Bool
 
     /// A launcher of `executable`.
-    public init(executable: String = ProcessLauncher.currentExecutable) { self.executable = executable }
+    public init(executable: String = ProcessLauncher.currentExecutable, passOnTermination: Bool = false) {
+        self.executable = executable
+        self.passOnTermination = passOnTermination
+    }
 
     /// This executable (so a run list runs with the same build as the command). On Linux
     /// `/proc/self/exe` itself, which still starts this image after a rebuild replaced the file.
@@ -123,29 +130,52 @@ public struct ProcessLauncher: RunLauncher {
     }
 
     public func launch(arguments: [String], stdout: String, stderr: String) throws -> Int32 {
-        try Self.spawn(executable, arguments, stdout: stdout, stderr: stderr)
+        try Self.spawn(executable, arguments, stdout: stdout, stderr: stderr, passOnTermination: passOnTermination)
     }
 
     /// Starts a process, appending its output to the given files (or this process's own), and waits.
     /// A stop requested of this process meanwhile (``StopRequest``) is passed on to the child as
-    /// `SIGUSR1`, once, so a run checkpoints before a Slurm time limit.
-    public static func spawn(_ path: String, _ arguments: [String], stdout: String?, stderr: String?) throws -> Int32 {
+    /// `SIGUSR1`, once, so a run checkpoints before a Slurm time limit. With `passOnTermination`, a
+    /// SIGTERM, SIGINT or SIGHUP of this process is passed on to the child, and once the child has
+    /// ended (or before it starts, if the signal came first) this process ends by that signal; the
+    /// child also learns this process's id (`ORL_QUEUE_PID`), so that `orl train` checkpoints and
+    /// stops when this process dies without passing anything on (SIGKILL).
+    public static func spawn(_ path: String, _ arguments: [String], stdout: String?, stderr: String?,
+                             passOnTermination: Bool = false) throws -> Int32 {
+        if passOnTermination {
+            TerminationForwarding.install()
+            if let number = TerminationForwarding.receivedSignal { TerminationForwarding.endProcess(by: number) }
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         process.standardInput = FileHandle.nullDevice
         if let stdout { process.standardOutput = try appending(stdout) }
         if let stderr { process.standardError = try appending(stderr) }
+        if passOnTermination {
+            var environment = ProcessInfo.processInfo.environment
+            environment[StopRequest.queueVariable] = String(getpid())
+            process.environment = environment
+        }
         try process.run()
-        var forwarded = false
+        if passOnTermination { TerminationForwarding.watch(process.processIdentifier) }
+        var forwarded = false, passedOn = false
         while process.isRunning {
             if !forwarded && StopRequest.isRequested {
                 kill(process.processIdentifier, SIGUSR1)
                 forwarded = true
             }
+            if passOnTermination && !passedOn, let number = TerminationForwarding.receivedSignal {
+                kill(process.processIdentifier, number)   // a signal that came before the child's id was known
+                passedOn = true
+            }
             usleep(50_000)
         }
         process.waitUntilExit()
+        if passOnTermination {
+            TerminationForwarding.watch(0)
+            if let number = TerminationForwarding.receivedSignal { TerminationForwarding.endProcess(by: number) }
+        }
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 

@@ -15,7 +15,9 @@ extension ORL {
                 Experiments/run-records) is skipped, a killed one continues with --resume, so the command can \
                 be stopped and started again at any time. Several `orl reproduce` processes may share lists \
                 (one per core): each run is locked while one of them runs it. Output goes to the run's \
-                stdout.log and stderr.log. After each run that finishes, its text record is copied into \
+                stdout.log and stderr.log. Stopping the queue (SIGTERM, SIGINT, SIGHUP) stops its run too; a \
+                run whose queue is killed outright checkpoints at its next evaluation and exits. After each run \
+                that finishes, its text record is copied into \
                 Experiments/run-records (committed); at the end `orl results` writes the folder's table. \
                 With --slurm, one sbatch job-array script per experiment (one array task per unfinished run \
                 line) is written to Experiments/runs/slurm/ and submitted; each task runs the same code path; \
@@ -68,7 +70,7 @@ extension ORL {
             }
             if dryRun { printMissingDatasets(lists.map(\.list)) }
             if slurm.slurm { return try submit(lists) }
-            var queue = RunQueue(launcher: ProcessLauncher(), archive: noArchive ? nil : RunArchive()) { line in
+            var queue = RunQueue(launcher: ProcessLauncher(passOnTermination: true), archive: noArchive ? nil : RunArchive()) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))   // unbuffered: a queue's log shows each run as it starts
             }
             queue.dryRun = dryRun
@@ -84,7 +86,7 @@ extension ORL {
         /// One array task of a Slurm job (what the sbatch script runs).
         private func runArrayTask(_ index: Int, list: RunList) throws {
             StopRequest.install()   // Slurm's --signal=B:USR1: passed on to the run, which checkpoints
-            let queue = RunQueue(launcher: ProcessLauncher(), archive: noArchive ? nil : RunArchive()) { line in
+            let queue = RunQueue(launcher: ProcessLauncher(passOnTermination: true), archive: noArchive ? nil : RunArchive()) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))
             }
             let outcome = try SlurmArrayTask(list: list, index: index).run(queue: queue, runner: ShellCommandRunner())

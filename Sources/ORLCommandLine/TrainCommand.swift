@@ -163,6 +163,7 @@ extension ORL {
                   "plug-ins \(c.plugIns.keys.sorted().joined(separator: ", "))")
             print("run directory: \(directory.path)")
             StopRequest.install()   // SIGUSR1 (Slurm's --signal before a time limit): checkpoint at the next evaluation, exit 75
+            StopRequest.watchQueueFromEnvironment(report: printError)   // a queue killed outright: checkpoint and stop too
             let trainer: OfflineTrainer
             do {
                 trainer = try OfflineTrainer(configuration: c, directory: directory, resume: runDirectory.resume, dynamicsCache: dynamicsCache,

@@ -27,4 +27,28 @@ public enum StopRequest {
     public static func install(on signals: [Int32] = [SIGUSR1]) {
         for number in signals { signal(number) { _ in StopRequest.request() } }
     }
+
+    /// Requests a stop once the process `parent` is no longer this process's parent: it died and
+    /// this process was handed to another. `orl reproduce` names itself in `ORL_QUEUE_PID`, so a
+    /// run whose queue was killed outright (SIGKILL, which the queue cannot pass on) checkpoints and
+    /// exits instead of training on with nobody waiting for it. Checks twice a second on a thread of
+    /// its own; `report` gets one line when it requests the stop.
+    public static func watchParent(_ parent: Int32, report: @escaping @Sendable (String) -> Void) {
+        let thread = Thread {
+            while getppid() == parent { usleep(500_000) }
+            request()
+            report("the queue that started this run (process \(parent)) has ended; stopping at the next checkpoint")
+        }
+        thread.name = "orl-parent-watch"
+        thread.start()
+    }
+
+    /// The environment variable in which a queue names itself to the runs it starts.
+    public static let queueVariable = "ORL_QUEUE_PID"
+
+    /// ``watchParent(_:report:)`` for the process named in ``queueVariable``, if the environment names one.
+    public static func watchQueueFromEnvironment(report: @escaping @Sendable (String) -> Void) {
+        guard let text = ProcessInfo.processInfo.environment[queueVariable], let parent = Int32(text), parent > 1 else { return }
+        watchParent(parent, report: report)
+    }
 }
