@@ -47,9 +47,7 @@ public struct MORECRolloutBenchmark: Sendable {
 
     /// Matmul FLOPs per transition of each workload.
     public func flopPerTransition(_ workload: String) -> Double {
-        let actorFlop: Int = 2 * (17 * 256 + 256 * 256 + 256 * 12)
-        let memberFlop: Int = 2 * (23 * 200 + 3 * 200 * 200 + 200 * 36)
-        let actor = Double(actorFlop), member = Double(memberFlop)
+        let actor = RolloutFixture.actorFlop, member = RolloutFixture.memberFlop
         let sizes = [40] + hiddenSizes + [1]
         var snapshot = 0.0
         for i in 0..<(sizes.count - 1) { snapshot += 2.0 * Double(sizes[i] * sizes[i + 1]) }
@@ -68,14 +66,8 @@ public struct MORECRolloutBenchmark: Sendable {
 
     private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 31)
-        let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6, termination: .halfCheetah, rng: &rng)
-        let actor = MLP([17, 256, 256, 12], activation: .relu, rng: &rng)
-        actor.freeze()
-        let policy: (Tensor, inout RandomGenerator) -> Tensor = { states, rng in
-            let out = actor(Variable(states)).value
-            let mean = out.slice(0..<6, axis: 1), logStd = out.slice(6..<12, axis: 1).clamped(min: -5, max: 2)
-            return (mean + logStd.exp() * Tensor.normal(mean.shape, rng: &rng)).tanh()
-        }
+        let fixture = RolloutFixture(startStates: startStates, rng: &rng)
+        let (model, policy, starts) = (fixture.model, fixture.policy, fixture.starts)
         let features = try! DynamicsRewardFeatures(observationLow: [Float](repeating: -3, count: 17), observationHigh: [Float](repeating: 3, count: 17),
                                                    actionLow: [Float](repeating: -1, count: 6), actionHigh: [Float](repeating: 1, count: 6))
         let parts = (0..<snapshots).map { k -> DiscriminatorSnapshot in
@@ -84,7 +76,6 @@ public struct MORECRolloutBenchmark: Sendable {
         }
         let reward = DynamicsRewardEnsemble(features: features, hiddenSizes: hiddenSizes, snapshots: parts)
         let filter = RewardConsistentFilter(reward: reward)
-        let starts = Tensor.normal([startStates, 17], rng: &rng)
         let rollout = ModelRollout(horizon: horizon, chunkSize: chunkSize)
         var buffer = ModelRollout.makeModelBuffer(rolloutBatchSize: startStates, horizon: horizon, retainEpochs: 1,
                                                   observationDimension: 17, actionDimension: 6)

@@ -45,9 +45,7 @@ public struct RolloutBenchmark: Sendable {
 
     /// Matmul FLOPs per transition: the actor plus one member, or plus all 7.
     public static func flopPerTransition(allMembers: Bool) -> Double {
-        let actor: Int = 2 * (17 * 256 + 256 * 256 + 256 * 12)
-        let member: Int = 2 * (23 * 200 + 3 * 200 * 200 + 200 * 36)
-        return Double(actor + (allMembers ? 7 : 1) * member)
+        RolloutFixture.actorFlop + (allMembers ? 7 : 1) * RolloutFixture.memberFlop
     }
 
     /// Runs warm-up and the timed rounds.
@@ -57,15 +55,8 @@ public struct RolloutBenchmark: Sendable {
 
     private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 31)
-        let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6, termination: .halfCheetah, rng: &rng)
-        let actor = MLP([17, 256, 256, 12], activation: .relu, rng: &rng)
-        actor.freeze()
-        let policy: (Tensor, inout RandomGenerator) -> Tensor = { states, rng in
-            let out = actor(Variable(states)).value                                   // [B, 12]
-            let mean = out.slice(0..<6, axis: 1), logStd = out.slice(6..<12, axis: 1).clamped(min: -5, max: 2)
-            return (mean + logStd.exp() * Tensor.normal(mean.shape, rng: &rng)).tanh()
-        }
-        let starts = Tensor.normal([startStates, 17], rng: &rng)
+        let fixture = RolloutFixture(startStates: startStates, rng: &rng)
+        let (model, policy, starts) = (fixture.model, fixture.policy, fixture.starts)
         let rollout = ModelRollout(horizon: horizon, chunkSize: chunkSize)
         var buffer = ModelRollout.makeModelBuffer(rolloutBatchSize: startStates, horizon: horizon, retainEpochs: 1,
                                                   observationDimension: 17, actionDimension: 6)
