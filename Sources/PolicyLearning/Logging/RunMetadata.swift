@@ -1,8 +1,9 @@
 import Foundation
 import LinearAlgebra
+import OfflineData
 
 /// What a run records beside its results: the library version, the git revision of the checkout,
-/// the command line, the seed, the start time and the OpenBLAS kernels.
+/// the executable's SHA-256, the command line, the seed, the start time and the OpenBLAS kernels.
 public struct RunMetadata: Codable, Sendable {
     /// Library version.
     public var library: String
@@ -17,13 +18,22 @@ public struct RunMetadata: Codable, Sendable {
     /// The OpenBLAS kernel set (``LinearAlgebra/BLASRuntime/coreName``): runs agree bit for bit
     /// only under the same kernels (`OPENBLAS_CORETYPE`); `nil` in records made before it was kept.
     public var blasKernels: String?
+    /// SHA-256 of the executable that started the run (`/proc/self/exe`): it names the build where
+    /// ``gitRevision`` (the checkout's HEAD when the run started) cannot, e.g. a binary copied aside
+    /// for a long queue while the checkout moves on. `nil` where it cannot be read, and in records
+    /// made before it was kept.
+    public var executableSHA256: String?
 
     /// Metadata of the current process.
     public static func current(seed: UInt64) -> RunMetadata {
         RunMetadata(library: OfflineRLVersion.string, gitRevision: gitRevision(),
                     command: CommandLine.arguments, seed: seed,
-                    started: ISO8601DateFormatter().string(from: Date()), blasKernels: BLASRuntime.coreName)
+                    started: ISO8601DateFormatter().string(from: Date()), blasKernels: BLASRuntime.coreName,
+                    executableSHA256: executableDigest)
     }
+
+    /// The running executable's SHA-256, read once per process.
+    static let executableDigest: String? = try? SHA256Checksum.hexDigest(ofFileAt: "/proc/self/exe")
 
     /// The commit checked out in the working directory or the library's source tree ("unknown" outside git).
     public static func gitRevision() -> String {
