@@ -85,6 +85,16 @@ enum ORLProcess {
         return Outcome(killed: killed, status: process.terminationStatus)
     }
 
+    /// Polls `condition` every 0.1 s for at most `seconds`; whether it came true.
+    static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(100_000)
+        }
+        return condition()
+    }
+
     /// The file's inode number (an atomic replacement changes it), or `nil` when it does not exist.
     static func fileNumber(_ path: String) -> UInt64? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.systemFileNumber] as? UInt64

@@ -39,7 +39,7 @@ struct QueueSignalTests {
             process.standardError = output
             try process.run()
             try output.close()
-            let started = Self.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run + "/progress.jsonl") }
+            let started = ORLProcess.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run + "/progress.jsonl") }
             try #require(started, "the run never got to its first evaluation: \(text(log)) \(text(URL(fileURLWithPath: run + "/stderr.log")))")
         }
 
@@ -52,16 +52,6 @@ struct QueueSignalTests {
                 let words = line.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
                 return words.contains("train") && words.contains(run)
             }
-        }
-
-        /// Polls `condition` every 0.1 s for at most `seconds`.
-        static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(seconds)
-            while Date() < deadline {
-                if condition() { return true }
-                usleep(100_000)
-            }
-            return condition()
         }
     }
 
@@ -82,11 +72,11 @@ struct QueueSignalTests {
         defer { if !Self.hasEnded(trainer) { kill(trainer, SIGKILL) } }
 
         kill(queue.process.processIdentifier, SIGTERM)
-        let queueEnded = Queue.waitUntil(seconds: 30) { !queue.process.isRunning }
+        let queueEnded = ORLProcess.waitUntil(seconds: 30) { !queue.process.isRunning }
         try #require(queueEnded, "the queue did not end: \(Self.text(queue.log))")
         #expect(queue.process.terminationReason == .uncaughtSignal && queue.process.terminationStatus == SIGTERM,
                 "the queue should end by SIGTERM, got \(queue.process.terminationReason) \(queue.process.terminationStatus)")
-        #expect(Queue.waitUntil(seconds: 10) { Self.hasEnded(trainer) }, "the run trains on after its queue was stopped")
+        #expect(ORLProcess.waitUntil(seconds: 10) { Self.hasEnded(trainer) }, "the run trains on after its queue was stopped")
     }
 
     @Test func aRunWhoseQueueIsKilledCheckpointsAndStops() throws {
@@ -98,7 +88,7 @@ struct QueueSignalTests {
 
         kill(queue.process.processIdentifier, SIGKILL)
         queue.process.waitUntilExit()
-        #expect(Queue.waitUntil(seconds: 60) { Self.hasEnded(trainer) }, "the orphaned run trains on")
+        #expect(ORLProcess.waitUntil(seconds: 60) { Self.hasEnded(trainer) }, "the orphaned run trains on")
         let stderr = Self.text(URL(fileURLWithPath: queue.run + "/stderr.log"))
         #expect(stderr.contains("has ended; stopping at the next checkpoint"), "\(stderr)")
         #expect(FileManager.default.fileExists(atPath: queue.run + "/checkpoint.h5"), "the stopped run left no checkpoint")

@@ -27,16 +27,6 @@ struct SlurmClusterTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    /// Polls `condition` every 0.1 s for at most `seconds`.
-    static func waitUntil(_ seconds: Double, _ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(100_000)
-        }
-        return condition()
-    }
-
     /// Whether job `id` still has tasks in the queue.
     static func queued(_ id: String) -> Bool {
         guard let reply = try? shell(["squeue", "--noheader", "--array", "--jobs", id]), reply.status == 0 else { return true }
@@ -81,7 +71,7 @@ struct SlurmClusterTests {
         // 1. Three runs as one array; all finish and are archived.
         try experiment("tiny", (1...3).map { Self.line(data: data, config: config, out: run("mopo-seed\($0)"), steps: 300 + 100 * $0) })
         let job = try submit("tiny")
-        #expect(Self.waitUntil(240) { !(Self.queued(job)) }, "job \(job) still queued")
+        #expect(ORLProcess.waitUntil(seconds: 240) { !(Self.queued(job)) }, "job \(job) still queued")
         for seed in 1...3 {
             #expect(FileManager.default.fileExists(atPath: run("mopo-seed\(seed)") + "/final.h5"),
                     "run \(seed) did not finish: \((try? String(contentsOfFile: run("mopo-seed\(seed)") + "/stderr.log", encoding: .utf8)) ?? "")")
@@ -96,14 +86,14 @@ struct SlurmClusterTests {
         let reference = try submit("reference")
         try experiment("cancelled", [Self.line(data: data, config: config, out: run("cancelled-seed1"), steps: long)])
         let cancelled = try submit("cancelled")
-        #expect(Self.waitUntil(120) { FileManager.default.fileExists(atPath: run("cancelled-seed1") + "/checkpoint.h5") })
+        #expect(ORLProcess.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run("cancelled-seed1") + "/checkpoint.h5") })
         try Self.shell(["scancel", "\(cancelled)_1"])
-        #expect(Self.waitUntil(60) { !(Self.queued(cancelled)) })
+        #expect(ORLProcess.waitUntil(seconds: 60) { !(Self.queued(cancelled)) })
         try #require(!FileManager.default.fileExists(atPath: run("cancelled-seed1") + "/final.h5"), "the run finished before the cancel")
         let again = try Self.shell([orl, "reproduce", "cancelled", "--status"], in: repository).output
         #expect(again.contains("resumable"), "\(again)")
         let resubmitted = try submit("cancelled")
-        #expect(Self.waitUntil(240) { !(Self.queued(resubmitted)) && !(Self.queued(reference)) })
+        #expect(ORLProcess.waitUntil(seconds: 240) { !(Self.queued(resubmitted)) && !(Self.queued(reference)) })
         let resumedLog = (try? String(contentsOfFile: run("cancelled-seed1") + "/stdout.log", encoding: .utf8)) ?? ""
         #expect(resumedLog.contains("resuming at step"), "\(resumedLog)")
         try KillResumeTests.expectSameRun(run("cancelled-seed1"), run("reference-seed1"), files: ["final.h5", "dynamics.h5"])
@@ -111,20 +101,20 @@ struct SlurmClusterTests {
         // 3. The time-limit signal: checkpoint at the next evaluation, requeue, resume, equal.
         try experiment("signalled", [Self.line(data: data, config: config, out: run("signalled-seed1"), steps: long)])
         let signalled = try submit("signalled")
-        #expect(Self.waitUntil(120) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/checkpoint.h5") })
+        #expect(ORLProcess.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/checkpoint.h5") })
         try Self.shell(["scancel", "--signal=USR1", "--batch", "\(signalled)_1"])
-        let stopped = Self.waitUntil(60) {
+        let stopped = ORLProcess.waitUntil(seconds: 60) {
             ((try? String(contentsOfFile: run("signalled-seed1") + "/stderr.log", encoding: .utf8)) ?? "").contains("stopped on request")
         }
         #expect(stopped, "the run did not stop on the signal")
         // A requeued task waits (about 2 minutes) before it is eligible again; once it is pending, let it start now.
-        let pending = Self.waitUntil(60) {
+        let pending = ORLProcess.waitUntil(seconds: 60) {
             (try? Self.shell(["squeue", "--noheader", "--array", "--jobs", "\(signalled)_1", "--format=%T"]))?.output
                 .trimmingCharacters(in: .whitespacesAndNewlines) == "PENDING"
         }
         #expect(pending, "the task was not requeued")
         try Self.shell(["scontrol", "update", "JobId=\(signalled)_1", "StartTime=now"])
-        #expect(Self.waitUntil(240) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/final.h5") },
+        #expect(ORLProcess.waitUntil(seconds: 240) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/final.h5") },
                 "the requeued task did not finish the run")
         let slurmLog = (try? FileManager.default.contentsOfDirectory(atPath: "\(repository)/Experiments/runs/slurm/signalled"))?
             .filter { $0.hasSuffix(".out") }.compactMap { try? String(contentsOfFile: "\(repository)/Experiments/runs/slurm/signalled/\($0)", encoding: .utf8) }
