@@ -158,7 +158,6 @@ public struct ProcessLauncher: RunLauncher {
             process.environment = environment
         }
         try process.run()
-        if passOnTermination { TerminationForwarding.watch(process.processIdentifier) }
         var forwarded = false, passedOn = false
         while process.isRunning {
             if !forwarded && StopRequest.isRequested {
@@ -166,16 +165,13 @@ public struct ProcessLauncher: RunLauncher {
                 forwarded = true
             }
             if passOnTermination && !passedOn, let number = TerminationForwarding.receivedSignal {
-                kill(process.processIdentifier, number)   // a signal that came before the child's id was known
+                kill(process.processIdentifier, number)
                 passedOn = true
             }
             usleep(50_000)
         }
         process.waitUntilExit()
-        if passOnTermination {
-            TerminationForwarding.watch(0)
-            if let number = TerminationForwarding.receivedSignal { TerminationForwarding.endProcess(by: number) }
-        }
+        if passOnTermination, let number = TerminationForwarding.receivedSignal { TerminationForwarding.endProcess(by: number) }
         return process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
     }
 

@@ -12,15 +12,12 @@ enum TerminationForwarding {
     /// The signals passed on.
     static let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
 
-    private static let child = Atomic<Int32>(0)
     private static let received = Atomic<Int32>(0)
     private static let installation: Void = {
         for number in signals {
-            signal(number) { number in   // async-signal-safe: two atomics and kill(2)
-                TerminationForwarding.received.store(number, ordering: .relaxed)
-                let pid = TerminationForwarding.child.load(ordering: .relaxed)
-                if pid > 0 { kill(pid, number) }
-            }
+            // Only records the signal (async-signal-safe); the queue's wait loop, which polls every
+            // 50 ms, passes it on to the run.
+            signal(number) { number in TerminationForwarding.received.store(number, ordering: .relaxed) }
         }
     }()
 
@@ -34,9 +31,6 @@ enum TerminationForwarding {
         for number in signals + [SIGUSR1] { sigaddset(&set, number) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
-
-    /// The child the handlers pass signals on to (0: none).
-    static func watch(_ pid: Int32) { child.store(pid, ordering: .relaxed) }
 
     /// The last termination signal received, if any.
     static var receivedSignal: Int32? {

@@ -40,7 +40,7 @@ struct QueueSignalTests {
             try process.run()
             try output.close()
             let started = ORLProcess.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run + "/progress.jsonl") }
-            try #require(started, "the run never got to its first evaluation: \(text(log)) \(text(URL(fileURLWithPath: run + "/stderr.log")))")
+            try #require(started, "the run never got to its first evaluation: \(KillResumeTests.text(log)) \(KillResumeTests.text(URL(fileURLWithPath: run + "/stderr.log")))")
         }
 
         /// The process training the run (`orl train … --out RUN`), found by its command line.
@@ -62,35 +62,37 @@ struct QueueSignalTests {
         return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
-    static func text(_ url: URL) -> String { (try? String(contentsOf: url, encoding: .utf8)) ?? "" }
-
-    @Test func sigtermToTheQueueEndsItsRunAndThenTheQueue() throws {
+    /// Runs `body` with a queue whose run is training and that run's process, then kills whichever
+    /// of the two still runs, so a failing test leaves nothing behind.
+    static func withTrainingQueue(_ body: (Queue, Int32) throws -> Void) throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
         let queue = try Queue(in: dir)
+        defer { if queue.process.isRunning { kill(queue.process.processIdentifier, SIGKILL) } }
         let trainer = try #require(queue.trainer, "no `orl train` process for \(queue.run)")
-        defer { if !Self.hasEnded(trainer) { kill(trainer, SIGKILL) } }
+        defer { if !hasEnded(trainer) { kill(trainer, SIGKILL) } }
+        try body(queue, trainer)
+    }
 
-        kill(queue.process.processIdentifier, SIGTERM)
-        let queueEnded = ORLProcess.waitUntil(seconds: 30) { !queue.process.isRunning }
-        try #require(queueEnded, "the queue did not end: \(Self.text(queue.log))")
-        #expect(queue.process.terminationReason == .uncaughtSignal && queue.process.terminationStatus == SIGTERM,
-                "the queue should end by SIGTERM, got \(queue.process.terminationReason) \(queue.process.terminationStatus)")
-        #expect(ORLProcess.waitUntil(seconds: 10) { Self.hasEnded(trainer) }, "the run trains on after its queue was stopped")
+    @Test func sigtermToTheQueueEndsItsRunAndThenTheQueue() throws {
+        try Self.withTrainingQueue { queue, trainer in
+            kill(queue.process.processIdentifier, SIGTERM)
+            let queueEnded = ORLProcess.waitUntil(seconds: 30) { !queue.process.isRunning }
+            try #require(queueEnded, "the queue did not end: \(KillResumeTests.text(queue.log))")
+            #expect(queue.process.terminationReason == .uncaughtSignal && queue.process.terminationStatus == SIGTERM,
+                    "the queue should end by SIGTERM, got \(queue.process.terminationReason) \(queue.process.terminationStatus)")
+            #expect(ORLProcess.waitUntil(seconds: 10) { Self.hasEnded(trainer) }, "the run trains on after its queue was stopped")
+        }
     }
 
     @Test func aRunWhoseQueueIsKilledCheckpointsAndStops() throws {
-        let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
-        let queue = try Queue(in: dir)
-        let trainer = try #require(queue.trainer, "no `orl train` process for \(queue.run)")
-        defer { if !Self.hasEnded(trainer) { kill(trainer, SIGKILL) } }
-
-        kill(queue.process.processIdentifier, SIGKILL)
-        queue.process.waitUntilExit()
-        #expect(ORLProcess.waitUntil(seconds: 60) { Self.hasEnded(trainer) }, "the orphaned run trains on")
-        let stderr = Self.text(URL(fileURLWithPath: queue.run + "/stderr.log"))
-        #expect(stderr.contains("has ended; stopping at the next checkpoint"), "\(stderr)")
-        #expect(FileManager.default.fileExists(atPath: queue.run + "/checkpoint.h5"), "the stopped run left no checkpoint")
+        try Self.withTrainingQueue { queue, trainer in
+            kill(queue.process.processIdentifier, SIGKILL)
+            queue.process.waitUntilExit()
+            #expect(ORLProcess.waitUntil(seconds: 60) { Self.hasEnded(trainer) }, "the orphaned run trains on")
+            let stderr = KillResumeTests.text(URL(fileURLWithPath: queue.run + "/stderr.log"))
+            #expect(stderr.contains("has ended; stopping at the next checkpoint"), "\(stderr)")
+            #expect(FileManager.default.fileExists(atPath: queue.run + "/checkpoint.h5"), "the stopped run left no checkpoint")
+        }
     }
 }
