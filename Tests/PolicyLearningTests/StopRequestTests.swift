@@ -46,4 +46,38 @@ struct StopRequestTests {
         let b = try TrainingLog.readRows(directory: dir.url.appendingPathComponent("full")).map(strip)
         #expect(a.count == 5 && a == b)
     }
+
+    /// A run waiting for another run's fit of a shared dynamics cache stops when asked, instead of
+    /// waiting on (a queue stopped meanwhile would otherwise wait for the whole fit); resumed, it
+    /// waits for the lock again and goes on.
+    @Test func runWaitingForASharedFitStops() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup(); StopRequest.clear() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data)
+        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        let cache = dir.path("cache/dynamics.h5")
+        try FileManager.default.createDirectory(atPath: dir.path("cache"), withIntermediateDirectories: true)
+        // Another run fits the cache for 5 s (a wait that ignored the request would end then, and fit).
+        let taken = DispatchSemaphore(value: 0)
+        let fitting = Thread {
+            let lock = FileLock(path: cache + ".lock")
+            taken.signal()
+            usleep(5_000_000)
+            withExtendedLifetime(lock) {}
+        }
+        fitting.start()
+        taken.wait()
+
+        let asked = Thread { usleep(300_000); StopRequest.request() }
+        asked.start()
+        let run = dir.url.appendingPathComponent("run")
+        #expect(throws: OfflineTrainingError.stopRequested(step: 0)) {
+            _ = try OfflineTrainer(configuration: config, directory: run, resume: false, dynamicsCache: cache)
+        }
+        #expect("\(OfflineTrainingError.stopRequested(step: 0))".contains("before training began"))
+        StopRequest.clear()
+        let resumed = try OfflineTrainer(configuration: config, directory: run, resume: true, dynamicsCache: cache)
+        #expect(resumed.dynamicsFit != nil && FileManager.default.fileExists(atPath: cache))   // the other run wrote nothing: fitted here
+    }
 }

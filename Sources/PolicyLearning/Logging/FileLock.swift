@@ -16,11 +16,14 @@ public final class FileLock {
         descriptor = fd
     }
 
-    /// Waits until the lock on `path` is free and takes it; `nil` when the file cannot be opened.
-    public init?(waitingFor path: String) {
+    /// Waits until the lock on `path` is free and takes it, asking `giveUp` every `pollSeconds`
+    /// meanwhile (a blocking wait would not notice a stop request); `nil` when the file cannot be
+    /// opened or `giveUp` answered `true` first.
+    public init?(waitingFor path: String, pollSeconds: Double = 0.2, giveUp: () -> Bool = { false }) {
         guard let fd = Self.open(path) else { return nil }
-        while flock(fd, LOCK_EX) != 0 {
-            guard errno == EINTR else { close(fd); return nil }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR, !giveUp() else { close(fd); return nil }
+            usleep(useconds_t(pollSeconds * 1e6))
         }
         descriptor = fd
     }

@@ -222,7 +222,8 @@ public final class OfflineTrainer {
                     cacheLock = held
                 } else {
                     report?("dynamics: waiting for another run's fit of \(dynamicsCache)")
-                    cacheLock = FileLock(waitingFor: dynamicsCache + ".lock")
+                    cacheLock = FileLock(waitingFor: dynamicsCache + ".lock", giveUp: { StopRequest.isRequested })
+                    if cacheLock == nil && StopRequest.isRequested { throw OfflineTrainingError.stopRequested(step: 0) }
                 }
             }
             defer { withExtendedLifetime(cacheLock) {} }

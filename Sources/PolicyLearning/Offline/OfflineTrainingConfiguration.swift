@@ -235,7 +235,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
     case checkpointMismatch(file: String, reason: String)
     /// The output directory already holds a run.
     case outputExists(directory: String)
-    /// A stop was requested (``StopRequest``); the run's checkpoint at `step` is written.
+    /// A stop was requested (``StopRequest``); the run's checkpoint at `step` is written (at step 0,
+    /// before any training, e.g. while waiting for another run's dynamics fit, there is none yet).
     case stopRequested(step: Int)
 
     /// What went wrong, without the "invalid offline training configuration" prefix of a bad setting.
@@ -258,6 +259,8 @@ public enum OfflineTrainingError: Error, CustomStringConvertible, Equatable {
         case let .checkpointMismatch(file, reason): return "cannot resume from \(file): \(reason)"
         case let .outputExists(directory):
             return "\(directory) already holds a run; pass --resume to continue it or choose another --out"
+        case .stopRequested(step: 0):
+            return "stopped on request before training began (nothing to checkpoint yet); continue with --resume"
         case let .stopRequested(step):
             return "stopped on request at step \(step) with its checkpoint written; continue with --resume"
         }
