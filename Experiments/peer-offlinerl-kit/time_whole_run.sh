@@ -8,8 +8,8 @@
 # e.g. `... time_whole_run.sh 1 /work/data/halfcheetah-medium-orl.hdf5 halfcheetah 1 /work/whole-run`.
 # Writes OUT/ours (an `orl train` run directory), OUT/kit (run_kit.py's), and OUT/timing.json:
 # wall seconds of each whole run, the fit and the rest, and Kit / ours. Nothing else should run on
-# CORE meanwhile (the other core may be busy: both runs see the same neighbour). About 1.5–2 hours
-# on the 2-vCPU Zen 4 machine. ORL_ARGS and KIT_ARGS add arguments to either side (a smoke test:
+# CORE meanwhile (the other core may be busy: both runs see the same neighbour). About 2 hours
+# on the 2-vCPU Zen 4 machine (51 + 71 minutes on 2026-12-06). ORL_ARGS and KIT_ARGS add arguments to either side (a smoke test:
 # ORL_ARGS="--steps 1000 --config one-epoch.json" KIT_ARGS="--updates 1000 --dynamics-max-epochs 1").
 set -eu
 [ $# -eq 5 ] || { sed -n 2,14p "$0"; exit 2; }
