@@ -54,7 +54,7 @@ def main():
         samples["rollout_s"]["kit"].append(kit["rollout_s"])
         samples["mobile_update_ms"]["kit"].append(kit["mobile_update_s"] * 1000)
         bench = lambda *args: run_json_lines(pin + [a.orl, "bench", *args, "--json", "--rounds", str(a.rounds)])
-        rows = {r["workload"]: r for r in bench("dynamics-step")}
+        rows = {r["workload"]: r for r in bench("dynamics-step", "--weight-decay", "loss")}   # Kit's step: decay in the loss, Adam
         rows.update({r["workload"]: r for r in bench("sac-update", "--critics", "2")})
         rows.update({r["workload"]: r for r in bench("mobile-update")})
         rows.update({r["workload"]: r for r in bench("rollout", "--start-states", "10000")})

@@ -10,9 +10,10 @@ import NeuralNetworks
 /// hidden, output mean and log-variance of 18, log-variance soft-bounded by learned max/min (PETS),
 /// Gaussian NLL summed over members + 0.01·(Σmax − Σmin), AdamW (lr 1e-3) with per-layer decoupled
 /// weight decay (2.5e-5 … 1e-4; ``DynamicsModels/WeightDecayStyle/decoupled``), batch 256 per
-/// member, as issue #3 and `Experiments/performance/jax_workloads.py` specify (Kit itself adds
-/// the decay to the loss and uses Adam). 1.40 GFLOP per step (forward and backward, no
-/// first-layer input gradient).
+/// member, as issue #3 and `Experiments/performance/jax_workloads.py` specify. Kit itself adds
+/// the decay to the loss and uses Adam, as `orl train` does: ``weightDecayStyle`` `.loss` times
+/// that step (the one to set beside Kit). 1.40 GFLOP per step (forward and backward, no
+/// first-layer input gradient; the decay terms add elementwise work, no products).
 public struct DynamicsStepBenchmark: Sendable {
     /// Timed rounds.
     public var rounds: Int
@@ -21,6 +22,8 @@ public struct DynamicsStepBenchmark: Sendable {
     /// Split products across cores with single-threaded BLAS (``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``)
     /// instead of OpenBLAS's own threads.
     public var parallel = true
+    /// How the weight decay is applied: `.decoupled` (AdamW, the JAX workload's) or `.loss` (Kit's and `orl train`'s).
+    public var weightDecayStyle: WeightDecayStyle = .decoupled
 
     /// Creates the benchmark.
     public init(rounds: Int = 9, stepsPerRound: Int = 20) {
@@ -44,7 +47,7 @@ public struct DynamicsStepBenchmark: Sendable {
     private func measure() -> [BenchmarkResult] {
         var rng = RandomGenerator(seed: 77)
         let model = try! DynamicsEnsemble(observationDimension: 17, actionDimension: 6,
-                                          configuration: DynamicsEnsembleConfiguration(weightDecayStyle: .decoupled),
+                                          configuration: DynamicsEnsembleConfiguration(weightDecayStyle: weightDecayStyle),
                                           termination: .halfCheetah, rng: &rng)
         let inputs = (0..<4).map { _ in Tensor.normal([7, 256, 23], rng: &rng) }
         let targets = (0..<4).map { _ in Tensor.normal([7, 256, 18], rng: &rng) }
@@ -58,6 +61,7 @@ public struct DynamicsStepBenchmark: Sendable {
         ])
         let extra: [String: JSONValue] = [
             "kernel": .string(BLASRuntime.coreName), "blas_threads": .number(Double(BLASRuntime.threads)),
+            "weight_decay": .string(weightDecayStyle.rawValue),
             "workers": .number(Double(parallel ? ParallelGemm.workers : 1)),
         ]
         return [BenchmarkResult(workload: "dynamics-step", medianMs: ms[2], gflop: Self.gflop,

@@ -109,7 +109,7 @@ public struct DynamicsEnsembleConfiguration: Codable, Sendable, Equatable {
 }
 
 /// How a ``DynamicsEnsemble`` applies its per-layer weight decays.
-public enum WeightDecayStyle: String, Codable, Sendable, Equatable {
+public enum WeightDecayStyle: String, Codable, Sendable, Equatable, CaseIterable {
     /// `decay · ½ Σ W²` of each layer's weights added to the loss, optimised by Adam (OfflineRL-Kit).
     case loss
     /// Decoupled decay, `θ ← θ(1 − η·decay)` on each layer's weight and bias, by AdamW

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import OfflineRL
 
 extension ORL.Bench {
     /// `orl bench sac-update --critics N [--eta E]`.
@@ -58,10 +59,14 @@ extension ORL.Bench {
     struct DynamicsStep: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "dynamics-step",
-            abstract: "One training step of a 7-member 4×200 SiLU dynamics ensemble (Gaussian NLL, AdamW, batch 256).")
+            abstract: "One training step of a 7-member 4×200 SiLU dynamics ensemble (Gaussian NLL, batch 256; AdamW, or Adam with the decay in the loss).")
 
         @Option(help: "Steps per timed round.")
         var steps = 20
+
+        @Option(name: .customLong("weight-decay"),
+                help: "decoupled (AdamW: the JAX workload's) or loss (½·decay·ΣW² in the loss with Adam: OfflineRL-Kit's and orl train's).")
+        var weightDecay: WeightDecayStyle = .decoupled
 
         @OptionGroup var compute: ComputeBenchOptions
 
@@ -72,6 +77,7 @@ extension ORL.Bench {
         func run() throws {
             var benchmark = DynamicsStepBenchmark(rounds: compute.output.rounds, stepsPerRound: steps)
             benchmark.parallel = compute.parallel
+            benchmark.weightDecayStyle = weightDecay
             compute.output.print(benchmark.run())
         }
     }

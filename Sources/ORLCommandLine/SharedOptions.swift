@@ -56,6 +56,7 @@ struct ConfigFileOption: ParsableArguments {
 }
 
 extension BudgetPreset: ExpressibleByArgument {}
+extension WeightDecayStyle: ExpressibleByArgument {}
 
 /// A task of the Environments module (`--env`).
 enum TaskName: String, CaseIterable, ExpressibleByArgument {

@@ -42,6 +42,8 @@ struct ArgumentValidationTests {
         (["demo", "--env", "pointmass"], "--env must be hopper, halfcheetah or walker2d, got 'pointmass'."),
         (["bench", "rollout", "--horizon", "0"], "--horizon must be positive, got 0."),
         (["bench", "sac-update", "--rounds", "0"], "--rounds must be positive, got 0."),
+        (["bench", "dynamics-step", "--weight-decay", "l2"],
+         "The value 'l2' is invalid for '--weight-decay <weight-decay>'. Please provide one of 'loss' and 'decoupled'."),
         (["morec", "learn-reward", "--dataset", "hopper-medium-v2", "--adversarial-steps", "0"], "--adversarial-steps must be positive, got 0."),
         (["evaluate", "--checkpoint", "/nonexistent.h5"], "--checkpoint /nonexistent.h5 does not exist."),
         (["frobnicate"], "Unexpected argument 'frobnicate'"),
@@ -56,5 +58,6 @@ struct ArgumentValidationTests {
     @Test func goodArgumentsParse() {
         #expect(Self.message(["train", "--algo", "MOBILE", "--dataset", "hopper-medium-v2", "--preset", "short", "--dynamics", "interpolate:0.5"]) == nil)
         #expect(Self.message(["train", "--algo", "mopo", "--dataset", "hopper-medium-v2", "--penalty", "0"]) == nil)
+        #expect(Self.message(["bench", "dynamics-step", "--weight-decay", "loss"]) == nil)
     }
 }

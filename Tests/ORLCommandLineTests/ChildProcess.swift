@@ -49,7 +49,7 @@ enum ORLProcess {
     static func launch(_ arguments: [String], runDirectory: String, killAt moment: KillMoment?, log: URL) throws -> Outcome {
         guard let executable else { throw ORLProcessError.missingExecutable }
         let fm = FileManager.default
-        if !fm.fileExists(atPath: log.path) { fm.createFile(atPath: log.path, contents: nil) }
+        if !fm.fileExists(atPath: log.path) { _ = fm.createFile(atPath: log.path, contents: nil) }
         let output = try FileHandle(forWritingTo: log)
         defer { try? output.close() }
         output.seekToEndOfFile()

@@ -54,5 +54,16 @@ struct TrainLoopBenchmarkTests {
         #expect(abs((result.gflop ?? 0) - expected) < 1e-12, "\(result.gflop ?? 0) vs \(expected)")
         #expect((result.ratio ?? 0) > 0 && result.medianMs > 0)
     }
-}
 
+    /// `orl bench dynamics-step --weight-decay loss` times the step `orl train` and Kit take (the
+    /// decay in the loss, Adam), not the JAX workload's AdamW step, and says which it timed.
+    @Test func dynamicsStepTimesTheChosenDecay() throws {
+        for style in WeightDecayStyle.allCases {
+            var benchmark = DynamicsStepBenchmark(rounds: 1, stepsPerRound: 1)
+            benchmark.weightDecayStyle = style
+            let result = try #require(benchmark.run().first)
+            #expect(result.extra["weight_decay"] == .string(style.rawValue))
+            #expect(result.medianMs > 0)
+        }
+    }
+}
