@@ -10,12 +10,17 @@ import DynamicsModels
 /// written; resuming from there ends bit for bit equal to an uninterrupted run.
 @Suite("Stop on request: checkpoint, exact resume", .serialized)
 struct StopRequestTests {
+    /// A tiny MOPO configuration on a point-mass dataset written into `dir`.
+    static func pointMassMOPO(in dir: TemporaryDirectory, steps: Int) throws -> OfflineTrainingConfiguration {
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data)
+        return OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: steps)
+    }
+
     @Test func stoppedRunsResumeToTheUninterruptedResult() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup(); StopRequest.clear() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data)
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 500)
+        let config = try Self.pointMassMOPO(in: dir, steps: 500)
         let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
         try full.run()
 
@@ -53,9 +58,7 @@ struct StopRequestTests {
     @Test func runWaitingForASharedFitStops() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup(); StopRequest.clear() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data)
-        let config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 100)
+        let config = try Self.pointMassMOPO(in: dir, steps: 100)
         let cache = dir.path("cache/dynamics.h5")
         try FileManager.default.createDirectory(atPath: dir.path("cache"), withIntermediateDirectories: true)
         // Another run fits the cache for 5 s (a wait that ignored the request would end then, and fit).
