@@ -61,7 +61,7 @@ public struct DynamicsStepBenchmark: Sendable {
         ])
         let extra: [String: JSONValue] = [
             "kernel": .string(BLASRuntime.coreName), "blas_threads": .number(Double(BLASRuntime.threads)),
-            "weight_decay": .string(weightDecayStyle.rawValue),
+            "weight_decay": .string((model.configuration.weightDecayStyle ?? .loss).rawValue),   // what the timed model ran
             "workers": .number(Double(parallel ? ParallelGemm.workers : 1)),
         ]
         return [BenchmarkResult(workload: "dynamics-step", medianMs: ms[2], gflop: Self.gflop,
