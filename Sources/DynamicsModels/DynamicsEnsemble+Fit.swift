@@ -262,11 +262,27 @@ extension DynamicsEnsemble {
     /// loss before the step.
     @discardableResult
     public func trainStep(inputs: Tensor, targets: Tensor) -> Float {
-        let loss = trainingLoss(inputs: inputs, targets: targets, weightDecayInLoss: configuration.weightDecayStyle != .decoupled)
+        let loss = trainingLoss(inputs: inputs, targets: targets, weightDecayInLoss: false)
         let parameters = optimizer.parameters
         for (p, g) in zip(parameters, gradients(of: loss, withRespectTo: parameters)) { p.grad = g.value }
+        let decayLoss = configuration.weightDecayStyle == .decoupled ? 0 : addWeightDecayGradients()
         optimizer.step()
-        return loss.scalar
+        return loss.scalar + decayLoss
+    }
+
+    /// Kit's L2 term ½Σ_l λ_l‖W_l‖² (`get_decay_loss`) applied outside the graph: adds its gradient
+    /// λ_l·W_l to each weight's gradient and returns its value. The same loss and gradient as
+    /// `trainingLoss(…, weightDecayInLoss: true)`, without square/sum/backward nodes on `[E, in, out]`
+    /// tensors (about an eighth of a Kit-sized fit step).
+    func addWeightDecayGradients() -> Float {
+        var total: Float = 0
+        for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {
+            let weight = layer.weight.value
+            total += 0.5 * decay * weight.sumOfSquares()
+            if layer.weight.grad == nil { layer.weight.grad = Tensor.zeros(weight.shape) }
+            layer.weight.grad!.addScaled(weight, alpha: decay)
+        }
+        return total
     }
 
     /// Each member's holdout MSE of its mean on normalised inputs (ensemble_dynamics.py `validate`).

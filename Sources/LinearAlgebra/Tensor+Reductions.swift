@@ -119,6 +119,28 @@ extension Tensor {
         return withUnsafeBufferPointer { $0.min()! }
     }
 
+    /// Σx² over all elements: eight-lane partial sums, flushed to a Double every 4,096 elements, so a
+    /// weight tensor's L2 term costs a vector pass rather than a serial chain of additions.
+    public func sumOfSquares() -> Float {
+        withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return 0 }
+            let raw = UnsafeRawPointer(base)
+            var total = 0.0, i = 0
+            while i + 8 <= p.count {
+                let blockEnd = Swift.min(p.count - p.count % 8, i + 4096)
+                var lanes = SIMD8<Float>(repeating: 0)
+                while i < blockEnd {
+                    let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                    lanes += v * v
+                    i += 8
+                }
+                total += Double(lanes.sum())
+            }
+            while i < p.count { total += Double(p[i]) * Double(p[i]); i += 1 }
+            return Float(total)
+        }
+    }
+
     /// Euclidean (Frobenius) norm of all elements.
     public func norm() -> Float {
         withUnsafeBufferPointer { p in

@@ -42,5 +42,15 @@ struct ReductionTests {
         #expect(isClose(t.mean(), 5.0 / 6))
         #expect(t.max() == 5 && t.min() == -6)
         #expect(isClose(t.norm(), Float((1 + 4 + 9 + 16 + 25 + 36 as Double).squareRoot())))
+        #expect(t.sumOfSquares() == 91)
+    }
+
+    /// Counts that end inside a lane group, exactly at a 4,096-element block, and past several blocks.
+    @Test("sumOfSquares matches a Double sum", arguments: [0, 3, 8, 13, 4096, 4099, 3 * 4096 + 21])
+    func sumOfSquares(count: Int) {
+        var rng = RandomGenerator(seed: UInt64(count + 1))
+        let t = randomTensor([count], &rng, low: -2, high: 2)
+        let reference = t.scalars.reduce(0.0) { $0 + Double($1) * Double($1) }
+        #expect(isClose(t.sumOfSquares(), Float(reference), rtol: 1e-5, atol: 0))
     }
 }
