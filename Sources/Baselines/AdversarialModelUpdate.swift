@@ -72,14 +72,16 @@ public final class AdversarialModelUpdate {
 
     /// Kit's supervised loss on real transitions (eq. (6)'s MLE term with the fit's regularisers): the
     /// fit's loss on the same rows for every member, its L2 term in the loss whatever the fit's
-    /// `WeightDecayStyle` (as `rambo.py`'s `get_decay_loss`).
-    public func maximumLikelihoodLoss(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor) -> Variable {
+    /// `WeightDecayStyle` (as `rambo.py`'s `get_decay_loss`), unless `weightDecayInLoss` is false
+    /// (``step(rollout:advantages:real:)`` adds that term's gradient outside the graph).
+    public func maximumLikelihoodLoss(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor,
+                                      weightDecayInLoss: Bool = true) -> Variable {
         let rows = observations.shape[0], members = ensemble.configuration.members
         let target = Tensor.concatenate([nextObservations - observations, rewards.reshaped([rows, 1])], axis: 1)
         let shared = target.reshaped([1, rows, target.shape[1]])
         let targets = Tensor.concatenate(Array(repeating: shared, count: members), axis: 0)              // [E, B, d]
         return ensemble.trainingLoss(inputs: ensemble.normalizedInputs(observations, actions), targets: targets,
-                                     weightDecayInLoss: true)
+                                     weightDecayInLoss: weightDecayInLoss)
     }
 
     /// One Adam step on `λ·L_adv + L_MLE`: `rollout` holds the model's sampled transitions
@@ -92,10 +94,15 @@ public final class AdversarialModelUpdate {
                                                nextObservations: rollout.nextObservations, rewards: rollout.rewards)
         let adversarial = (logLikelihood * Variable(advantages)).mean()
         let supervised = maximumLikelihoodLoss(observations: real.observations, actions: real.actions,
-                                               nextObservations: real.nextObservations, rewards: real.rewards)
+                                               nextObservations: real.nextObservations, rewards: real.rewards,
+                                               weightDecayInLoss: false)
         let total = adversarialWeight == 0 ? supervised : adversarial * adversarialWeight + supervised
-        optimizer.minimize(total)
+        let parameters = optimizer.parameters
+        for (p, g) in zip(parameters, gradients(of: total, withRespectTo: parameters)) { p.grad = g.value }
+        let decay = Double(ensemble.addWeightDecayGradients())    // get_decay_loss: its λ·W, outside the graph
+        optimizer.step()
+        optimizer.zeroGrad()
         ensemble.parametersDidChange()
-        return ["rambo_model_loss": Double(total.scalar), "rambo_mle_loss": Double(supervised.scalar),
+        return ["rambo_model_loss": Double(total.scalar) + decay, "rambo_mle_loss": Double(supervised.scalar) + decay,
                 "rambo_adversarial_loss": Double(adversarial.scalar), "rambo_log_likelihood": Double(logLikelihood.value.mean())]
     }}

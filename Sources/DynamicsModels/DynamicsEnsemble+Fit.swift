@@ -273,8 +273,9 @@ extension DynamicsEnsemble {
     /// Kit's L2 term ½Σ_l λ_l‖W_l‖² (`get_decay_loss`) applied outside the graph: adds its gradient
     /// λ_l·W_l to each weight's gradient and returns its value. The same loss and gradient as
     /// `trainingLoss(…, weightDecayInLoss: true)`, without square/sum/backward nodes on `[E, in, out]`
-    /// tensors (about an eighth of a Kit-sized fit step).
-    func addWeightDecayGradients() -> Float {
+    /// tensors (about an eighth of a Kit-sized fit step). Call it after the graph's gradients are
+    /// stored in the weights' `grad` and before the optimizer's step.
+    public func addWeightDecayGradients() -> Float {
         var total: Float = 0
         for (layer, decay) in zip(network.linearLayers, configuration.weightDecays) where decay != 0 {
             let weight = layer.weight.value

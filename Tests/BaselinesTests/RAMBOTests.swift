@@ -9,12 +9,12 @@ import Baselines
 @Suite("RAMBO: the adversarial model update, recipe and resume")
 struct RAMBOTests {
     /// A small untrained probabilistic ensemble (2-D states, 1-D actions), the same for a seed.
-    static func ensemble(seed: UInt64) throws -> DynamicsEnsemble {
+    static func ensemble(seed: UInt64, weightDecays: [Float] = [2.5e-5, 5e-5, 1e-4]) throws -> DynamicsEnsemble {
         var rng = RandomGenerator(seed: seed)
         let never = TerminationFunction(name: "never", observationDimension: 2) { _ in false }
         return try DynamicsEnsemble(observationDimension: 2, actionDimension: 1,
                                     configuration: DynamicsEnsembleConfiguration(hiddenSizes: [16, 16], members: 3, elites: 2,
-                                                                                 weightDecays: [2.5e-5, 5e-5, 1e-4]),
+                                                                                 weightDecays: weightDecays),
                                     termination: never, rng: &rng)
     }
 
@@ -100,6 +100,31 @@ struct RAMBOTests {
         }
         // And the step changed something (the comparison is not between two untouched models).
         #expect(expected != (try Self.ensemble(seed: 7)).network.parameterValues())
+    }
+
+    /// The step adds the L2 term's gradient outside the graph; it must equal Adam on eq. (6)'s whole
+    /// loss with ½λ‖W‖² inside it, as `rambo.py` builds it (decays large enough that a missing term shows).
+    @Test func theDecayOutsideTheGraphIsKitsLossStep() throws {
+        let decays: [Float] = [0.5, 1, 2]
+        let starts = Self.batch(rows: 32, seed: 1), real = Self.batch(rows: 64, seed: 2)
+        let model = try Self.ensemble(seed: 7, weightDecays: decays), reference = try Self.ensemble(seed: 7, weightDecays: decays)
+        let (rollout, advantages) = Self.rollout(model, from: starts)
+        let update = try AdversarialModelUpdate(ensemble: model, learningRate: 1e-3, adversarialWeight: 10)
+        let kit = try AdversarialModelUpdate(ensemble: reference, learningRate: 1e-3, adversarialWeight: 10)
+        for _ in 0..<3 {     // several steps: Adam's first sees only the gradient's sign
+            let metrics = update.step(rollout: rollout, advantages: advantages, real: real)
+            let adversarial = (kit.logLikelihood(observations: rollout.observations, actions: rollout.actions,
+                                                 nextObservations: rollout.nextObservations, rewards: rollout.rewards)
+                               * Variable(advantages)).mean()
+            let whole = adversarial * kit.adversarialWeight
+                + kit.maximumLikelihoodLoss(observations: real.observations, actions: real.actions,
+                                            nextObservations: real.nextObservations, rewards: real.rewards)
+            #expect(isClose(Float(metrics["rambo_model_loss"]!), whole.scalar, rtol: 1e-5))
+            kit.optimizer.minimize(whole)
+        }
+        for (name, value) in reference.network.parameterValues() {
+            #expect(isClose(model.network.parameterValues()[name]!, value, rtol: 1e-5, atol: 1e-6), "\(name)")
+        }
     }
 
     @Test func theRecipeCarriesKitsSettings() throws {
