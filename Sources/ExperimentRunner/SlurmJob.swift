@@ -9,8 +9,12 @@ public protocol CommandRunner {
 
 /// Runs commands as child processes found on `PATH`.
 public struct ShellCommandRunner: CommandRunner {
-    /// A runner.
-    public init() {}
+    /// Whether the command's standard error is dropped instead of shown: for queries whose failure
+    /// only means "no answer" (`squeue` where no cluster is configured or installed).
+    public var discardsErrors: Bool
+
+    /// A runner; `discardsErrors` drops the commands' standard error.
+    public init(discardsErrors: Bool = false) { self.discardsErrors = discardsErrors }
 
     public func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let process = Process()
@@ -19,6 +23,7 @@ public struct ShellCommandRunner: CommandRunner {
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardInput = FileHandle.nullDevice
+        if discardsErrors { process.standardError = FileHandle.nullDevice }
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -31,7 +31,7 @@ extension ORL {
         @Flag(help: "Print each run's state and, for each dataset the lists need that is not on this machine, where it goes; run nothing.")
         var dryRun = false
 
-        @Flag(help: "Print each run line's state (finished, running, resumable, failed, not started; Slurm's state where present).")
+        @Flag(help: "Print each run line's state (finished, running, resumable, failed, not started; Slurm's state where present) and, for an unfinished run, its last evaluation's update count and score.")
         var status = false
 
         @Flag(help: "Do not write the tables at the end (finished runs are still archived).")
@@ -123,15 +123,16 @@ extension ORL {
         }
 
         private func printStatus(_ lists: [ExperimentFolder]) {
-            let slurmStates = SlurmQueueState.current(runner: ShellCommandRunner())
+            let slurmStates = SlurmQueueState.current(runner: ShellCommandRunner(discardsErrors: true))   // no cluster: no column
             for folder in lists {
                 print("\(folder.name) (\(folder.list.path)):")
                 for (position, run) in folder.list.runs.enumerated() {
                     let state = RunLineState(of: run.directory)
                     let queued = ["orl-\(folder.name)", "orl-\(folder.name)-phase\(run.phase + 1)"].lazy
                         .compactMap { slurmStates?[SlurmQueueState.Key(jobName: $0, index: position + 1)] }.first
+                    let progress = state == .finished ? nil : RunProgress(directory: run.directory)
                     print("  \(state.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(run.directory)"
-                          + (queued.map { " (Slurm \($0))" } ?? ""))
+                          + (queued.map { " (Slurm \($0))" } ?? "") + (progress.map { " — \($0.summary)" } ?? ""))
                 }
             }
         }
