@@ -44,7 +44,8 @@ public struct SlurmOptions: Sendable, Equatable {
     /// The array's `%K` throttle: at most this many tasks at once.
     public var maxConcurrent: Int?
     /// How long before the time limit Slurm signals the task (`--signal=B:USR1@S`): enough for a
-    /// run to reach its next evaluation, or to finish a dynamics-fit epoch, and checkpoint.
+    /// run to finish its update (a MOREC run: to reach its next evaluation) or a dynamics-fit epoch,
+    /// and checkpoint.
     public var signalSeconds = 300
 
     /// Default options.

@@ -16,12 +16,12 @@ extension ORL {
                 be stopped and started again at any time. Several `orl reproduce` processes may share lists \
                 (one per core): each run is locked while one of them runs it. Output goes to the run's \
                 stdout.log and stderr.log. Stopping the queue (SIGTERM, SIGINT, SIGHUP) stops its run too; a \
-                run whose queue is killed outright checkpoints at its next evaluation and exits. After each run \
+                run whose queue is killed outright checkpoints after its current update and exits. After each run \
                 that finishes, its text record is copied into \
                 Experiments/run-records (committed); at the end `orl results` writes the folder's table. \
                 With --slurm, one sbatch job-array script per experiment (one array task per unfinished run \
                 line) is written to Experiments/runs/slurm/ and submitted; each task runs the same code path; \
-                before the time limit Slurm signals the task, the run checkpoints at its next evaluation and \
+                before the time limit Slurm signals the task, the run checkpoints after its current update and \
                 the task requeues itself, resuming from that checkpoint. Run from the repository root.
                 """)
 

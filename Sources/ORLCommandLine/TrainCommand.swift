@@ -16,9 +16,9 @@ extension ORL {
                 The run directory (default runs/ALGO-DATASET-seedS) holds config.json, metadata.json, \
                 dynamics.h5, progress.jsonl/.csv, checkpoint.h5 and final.h5; --resume continues from \
                 checkpoint.h5 and refuses a changed configuration, naming what changed. The seed defaults to 1 \
-                (OfflineRL-Kit's). On SIGUSR1 (what Slurm's --signal sends before a time limit) the run trains \
-                on to its next evaluation, or finishes the current dynamics-fit epoch, writes its checkpoint \
-                there and exits with status 75; --resume then continues it exactly.
+                (OfflineRL-Kit's). On SIGUSR1 (what Slurm's --signal sends before a time limit) the run finishes \
+                its current update (MOREC: trains on to its next evaluation) or dynamics-fit epoch, writes its \
+                checkpoint there and exits with status 75; --resume then continues it exactly.
                 """)
 
         @Option(help: "Algorithm: \(AlgorithmRegistry.standard.recipes.map(\.name).joined(separator: ", ")).")
@@ -162,7 +162,7 @@ extension ORL {
                   "\(c.sac.critics) critics, real ratio \(c.realRatio), dynamics \(c.dynamicsSource), seed \(c.seed), " +
                   "plug-ins \(c.plugIns.keys.sorted().joined(separator: ", "))")
             print("run directory: \(directory.path)")
-            StopRequest.install()   // SIGUSR1 (Slurm's --signal before a time limit): checkpoint at the next evaluation, exit 75
+            StopRequest.install()   // SIGUSR1 (Slurm's --signal before a time limit): checkpoint after the current update, exit 75
             StopRequest.watchQueueFromEnvironment(report: printError)   // a queue killed outright: checkpoint and stop too
             let trainer: OfflineTrainer
             do {

@@ -98,7 +98,7 @@ struct SlurmClusterTests {
         #expect(resumedLog.contains("resuming at step"), "\(resumedLog)")
         try KillResumeTests.expectSameRun(run("cancelled-seed1"), run("reference-seed1"), files: ["final.h5", "dynamics.h5"])
 
-        // 3. The time-limit signal: checkpoint at the next evaluation, requeue, resume, equal.
+        // 3. The time-limit signal: checkpoint after the current update, requeue, resume, equal.
         try experiment("signalled", [Self.line(data: data, config: config, out: run("signalled-seed1"), steps: long)])
         let signalled = try submit("signalled")
         #expect(ORLProcess.waitUntil(seconds: 120) { FileManager.default.fileExists(atPath: run("signalled-seed1") + "/checkpoint.h5") })

@@ -6,8 +6,9 @@ import PolicyLearning
 import DynamicsModels
 
 /// A stop requested while training (what `SIGUSR1` from Slurm's `--signal` does) ends the dynamics
-/// fit after its current epoch and the SAC phase at its next evaluation, each with its state
-/// written; resuming from there ends bit for bit equal to an uninterrupted run.
+/// fit after its current epoch and the SAC phase after its current update (at its next evaluation
+/// when rollout observers gather per-window state), each with its state written; resuming from
+/// there ends bit for bit equal to an uninterrupted run.
 @Suite("Stop on request: checkpoint, exact resume", .serialized)
 struct StopRequestTests {
     /// A tiny MOPO configuration on a point-mass dataset written into `dir`.
@@ -33,10 +34,20 @@ struct StopRequestTests {
         #expect(FileManager.default.fileExists(atPath: stopped.appendingPathComponent("dynamics-fit.h5").path))
         StopRequest.clear()
         var trainer: OfflineTrainer? = try OfflineTrainer(configuration: config, directory: stopped, resume: true)
-        // Requested mid-phase (checkpoints every 200 updates): it trains on to the evaluation at 100.
+        // Requested mid-phase (evaluations every 100 updates, checkpoints every 200): it stops after
+        // its next update, the window's metric sums in the checkpoint (the row at 100 must average
+        // all 100 updates, not the 99 after the stop).
+        StopRequest.request()
+        #expect(throws: OfflineTrainingError.stopRequested(step: 1)) { try trainer!.run() }
+        #expect(trainer!.step == 1)
+        trainer = nil
+        StopRequest.clear()
+        trainer = try OfflineTrainer(configuration: config, directory: stopped, resume: true)
+        #expect(trainer!.step == 1)
+        // With a rollout observer (per-window state, as MOREC's diagnostics) it trains on to the evaluation at 100.
+        trainer!.rolloutObservers.append(StepCounter())
         StopRequest.request()
         #expect(throws: OfflineTrainingError.stopRequested(step: 100)) { try trainer!.run() }
-        #expect(trainer!.step == 100)
         trainer = nil
         StopRequest.clear()
         let resumed = try OfflineTrainer(configuration: config, directory: stopped, resume: true)

@@ -4,10 +4,12 @@ import Synchronization
 /// A process-wide request to stop training at the next point where a checkpoint captures the run
 /// exactly, set by a signal (`orl train` listens for `SIGUSR1`, which a Slurm job receives
 /// `--signal` seconds before its time limit). ``OfflineTrainer`` checks it after every update and
-/// after every epoch of a dynamics fit: it trains on to the next evaluation (at most
-/// ``OfflineTrainingConfiguration/evaluationInterval`` updates, where no per-window state is
-/// pending), writes a checkpoint there and throws ``OfflineTrainingError/stopRequested(step:)``,
-/// so the resumed run ends bit for bit equal to an uninterrupted one.
+/// after every epoch of a dynamics fit: it writes a checkpoint after the current update (with the
+/// metric sums of the evaluation window under way) and throws
+/// ``OfflineTrainingError/stopRequested(step:)``, so the resumed run ends bit for bit equal to an
+/// uninterrupted one. A run with rollout observers (MOREC's diagnostics, which gather per-window
+/// state) trains on to its next evaluation instead (at most
+/// ``OfflineTrainingConfiguration/evaluationInterval`` updates).
 public enum StopRequest {
     private static let flag = Atomic<Bool>(false)
 

@@ -11,6 +11,15 @@ struct OfflineTrainerState: Codable {
     var rng: RandomGenerator
     var evaluations: [OfflineEvaluation]
     var lastRollout: RolloutStatistics?
+    /// The metrics summed since the last evaluation, for a checkpoint between evaluations (a stop
+    /// request); absent at an evaluation, where none are pending, and in older checkpoints.
+    var pendingMetrics: [String: MetricWindow]?
+}
+
+/// A metric's sum and count since the last evaluation.
+struct MetricWindow: Codable, Equatable {
+    var sum: Double
+    var count: Int
 }
 
 /// What a checkpoint or final agent file says about the run it came from (`trainer/description`).
@@ -73,7 +82,8 @@ extension OfflineTrainer {
     /// that trains it stores its parameters as a part); the real buffer is the dataset.
     func saveCheckpoint(wallSeconds: Double) throws {
         let state = OfflineTrainerState(configuration: configuration.settingsTree, step: step, rng: rng, evaluations: evaluations,
-                                        lastRollout: lastRollout)
+                                        lastRollout: lastRollout,
+                                        pendingMetrics: pendingMetrics.isEmpty ? nil : pendingMetrics.mapValues { MetricWindow(sum: $0.sum, count: $0.count) })
         let json = String(decoding: try Self.canonicalJSON(state), as: UTF8.self)
         let parts = try checkpointParts()
         try AtomicFile.produce(checkpointPath) { temporary in
@@ -124,6 +134,7 @@ extension OfflineTrainer {
         rng = state.rng
         evaluations = state.evaluations
         lastRollout = state.lastRollout
+        pendingMetrics = (state.pendingMetrics ?? [:]).mapValues { ($0.sum, $0.count) }
         let timing = Self.readTiming(timingPath)
         wallSecondsBefore = timing["checkpoint_step"] == Double(state.step) ? timing["wall_seconds_at_checkpoint"] ?? 0 : 0
     }

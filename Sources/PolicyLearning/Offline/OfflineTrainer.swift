@@ -95,7 +95,8 @@ public final class OfflineTrainer {
     private let sampler: MixedSampler
     private var evaluationEnvironment: any Environment
     private var log: TrainingLog?
-    private var pendingMetrics: [String: (sum: Double, count: Int)] = [:]
+    /// Metrics summed since the last evaluation (their means go in its row); saved by a checkpoint between evaluations.
+    var pendingMetrics: [String: (sum: Double, count: Int)] = [:]
     /// Whether the hooks' ``OfflineUpdateHook/beforeFirstUpdate(trainer:rng:)`` ran in this process.
     private var hooksPrepared = false
 
@@ -398,14 +399,16 @@ public final class OfflineTrainer {
                 profile.evaluationSeconds += monotonicSeconds() - evaluating
                 profile.evaluations += 1
             }
-            let atEvaluation = step % configuration.evaluationInterval == 0
-            if step % configuration.checkpointInterval == 0 || step == total || (atEvaluation && StopRequest.isRequested) {
+            // A requested stop checkpoints after this update (the pending window's metric sums go in the
+            // checkpoint), or at the next evaluation when rollout observers gather per-window state.
+            let stopping = step < total && StopRequest.isRequested
+                && (rolloutObservers.isEmpty || step % configuration.evaluationInterval == 0)
+            if step % configuration.checkpointInterval == 0 || step == total || stopping {
                 let saving = monotonicSeconds()
                 try saveCheckpoint(wallSeconds: wall)
                 profile.checkpointSeconds += monotonicSeconds() - saving
             }
-            // A requested stop waits for an evaluation: no per-window metric is pending there.
-            if atEvaluation && step < total && StopRequest.isRequested { throw OfflineTrainingError.stopRequested(step: step) }
+            if stopping { throw OfflineTrainingError.stopRequested(step: step) }
             let now = monotonicSeconds()
             if let progress, now - lastReport >= 2 || step == stop {
                 let line = ProgressLine(step: step, totalSteps: total,
