@@ -2,7 +2,8 @@ import Foundation
 
 /// How far an unfinished run has come, for `orl reproduce --status`: its last evaluation (the
 /// update count and normalized score of `progress.csv`'s last row) against its budget
-/// (`config.json`'s `totalSteps`). Long queues (hours per run) need more than "running".
+/// (`config.json`'s `totalSteps`), and the update its checkpoint holds (what a kill keeps; from
+/// `timing.json`). Long queues (hours per run) need more than "running".
 public struct RunProgress: Equatable, Sendable {
     /// The update count of the last evaluation.
     public var evaluatedStep: Int
@@ -10,12 +11,15 @@ public struct RunProgress: Equatable, Sendable {
     public var totalSteps: Int?
     /// The last evaluation's normalized score, when the run logs one.
     public var normalizedScore: Double?
+    /// The update count of the run's checkpoint, when it has one.
+    public var checkpointStep: Int?
 
     /// A progress made in code.
-    public init(evaluatedStep: Int, totalSteps: Int?, normalizedScore: Double?) {
+    public init(evaluatedStep: Int, totalSteps: Int?, normalizedScore: Double?, checkpointStep: Int? = nil) {
         self.evaluatedStep = evaluatedStep
         self.totalSteps = totalSteps
         self.normalizedScore = normalizedScore
+        self.checkpointStep = checkpointStep
     }
 
     /// The progress of the run in `directory`, or `nil` before its first evaluation (or when its
@@ -24,13 +28,17 @@ public struct RunProgress: Equatable, Sendable {
         let folder = directory as NSString
         guard let text = try? String(contentsOfFile: folder.appendingPathComponent("progress.csv"), encoding: .utf8),
               let last = (try? RunRecord.parse(csv: text, path: ""))?.last, let step = last["step"] else { return nil }
-        let configuration = FileManager.default.contents(atPath: folder.appendingPathComponent("config.json"))
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        self.init(evaluatedStep: Int(step), totalSteps: configuration?["totalSteps"] as? Int,
-                  normalizedScore: last["normalized_score"])
+        func json(_ name: String) -> [String: Any]? {
+            FileManager.default.contents(atPath: folder.appendingPathComponent(name))
+                .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
+        }
+        let hasCheckpoint = FileManager.default.fileExists(atPath: folder.appendingPathComponent("checkpoint.h5"))
+        self.init(evaluatedStep: Int(step), totalSteps: json("config.json")?["totalSteps"] as? Int,
+                  normalizedScore: last["normalized_score"],
+                  checkpointStep: hasCheckpoint ? (json("timing.json")?["checkpoint_step"] as? NSNumber)?.intValue : nil)
     }
 
-    /// "evaluated at 12,500 of 50,000 updates (25%), score 4.6".
+    /// "evaluated at 12,500 of 50,000 updates (25%), score 4.6; checkpoint at 10,000".
     public var summary: String {
         var text = "evaluated at \(Self.grouped(evaluatedStep))"
         if let total = totalSteps, total > 0 {
@@ -39,6 +47,7 @@ public struct RunProgress: Equatable, Sendable {
             text += " updates"
         }
         if let score = normalizedScore { text += ", score " + String(format: "%.1f", score) }
+        if let checkpoint = checkpointStep { text += "; checkpoint at \(Self.grouped(checkpoint))" }
         return text
     }
 

@@ -31,7 +31,7 @@ extension ORL {
         @Flag(help: "Print each run's state and, for each dataset the lists need that is not on this machine, where it goes; run nothing.")
         var dryRun = false
 
-        @Flag(help: "Print each run line's state (finished, running, resumable, failed, not started; Slurm's state where present) and, for an unfinished run, its last evaluation's update count and score.")
+        @Flag(help: "Print each run line's state (finished, running, resumable, failed, not started; Slurm's state where present) and, for an unfinished run, its last evaluation's update count and score and its checkpoint's update count.")
         var status = false
 
         @Flag(help: "Do not write the tables at the end (finished runs are still archived).")

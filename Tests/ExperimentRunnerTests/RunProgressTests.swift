@@ -20,6 +20,12 @@ struct RunProgressTests {
         try #"{"algorithm": "edac", "totalSteps": 1000000}"#.write(toFile: run + "/config.json", atomically: true, encoding: .utf8)
         #expect(RunProgress(directory: run)?.summary == "evaluated at 12,500 of 1,000,000 updates (1%), score 4.6")
 
+        // The checkpoint's step (timing.json) once a checkpoint exists.
+        try #"{"checkpoint_step": 10000, "wall_seconds_at_checkpoint": 5.5}"#.write(toFile: run + "/timing.json", atomically: true, encoding: .utf8)
+        #expect(RunProgress(directory: run)?.checkpointStep == nil)
+        try Data().write(to: URL(fileURLWithPath: run + "/checkpoint.h5"))
+        #expect(RunProgress(directory: run)?.summary == "evaluated at 12,500 of 1,000,000 updates (1%), score 4.6; checkpoint at 10,000")
+
         // A log that does not parse leaves the status line as it was, rather than failing --status.
         try "step,normalized_score\n2500\n".write(toFile: run + "/progress.csv", atomically: true, encoding: .utf8)
         #expect(RunProgress(directory: run) == nil)
