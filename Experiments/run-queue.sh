@@ -6,7 +6,9 @@
 #   Experiments/run-queue.sh Experiments/mopo-mobile/runs.txt [more lists...]
 #
 # ORL: the orl binary (default .build/release/orl; build it with `swift build -c release --product orl`).
-# A copy of the binary keeps a long queue independent of later rebuilds.
+# A copy of the binary keeps a long queue independent of later rebuilds. To stop a queue keeping all
+# work (before a machine goes away): kill -USR1 QUEUE_PID; its run checkpoints after its current
+# update, no further run starts, and the queue exits 75.
 set -u
 cd "$(dirname "$0")/.."
 ORL=${ORL:-.build/release/orl}

@@ -45,9 +45,18 @@ public struct RunQueue {
         self.report = report
     }
 
-    /// Runs every line of `lists` in order; returns each line's outcome.
+    /// Runs every line of `lists` in order; returns each line's outcome. Once a stop was requested
+    /// of this process (``StopRequest``: `SIGUSR1` to the queue, passed on to its run, which
+    /// checkpoints and stops) no further run starts, and the remaining lines have no outcome.
     public func run(_ lists: [RunList]) -> [Outcome] {
-        lists.flatMap { list in list.runs.map { execute($0, list: list) } }
+        var outcomes: [Outcome] = []
+        for list in lists {
+            for run in list.runs {
+                if StopRequest.isRequested { return outcomes }
+                outcomes.append(execute(run, list: list))
+            }
+        }
+        return outcomes
     }
 
     /// Runs one line unless it is finished or another queue holds it.

@@ -16,7 +16,9 @@ extension ORL {
                 be stopped and started again at any time. Several `orl reproduce` processes may share lists \
                 (one per core): each run is locked while one of them runs it. Output goes to the run's \
                 stdout.log and stderr.log. Stopping the queue (SIGTERM, SIGINT, SIGHUP) stops its run too; a \
-                run whose queue is killed outright checkpoints after its current update and exits. After each run \
+                run whose queue is killed outright checkpoints after its current update and exits; SIGUSR1 to the \
+                queue stops it keeping all work (its run checkpoints after its current update, no other run \
+                starts, exit 75). After each run \
                 that finishes, its text record is copied into \
                 Experiments/run-records (committed); at the end `orl results` writes the folder's table. \
                 With --slurm, one sbatch job-array script per experiment (one array task per unfinished run \
@@ -70,11 +72,16 @@ extension ORL {
             }
             if dryRun { printMissingDatasets(lists.map(\.list)) }
             if slurm.slurm { return try submit(lists) }
+            StopRequest.install()   // SIGUSR1 to the queue: its run checkpoints after its update, and no other run starts
             var queue = RunQueue(launcher: ProcessLauncher(passOnTermination: true), archive: noArchive ? nil : RunArchive()) { line in
                 FileHandle.standardOutput.write(Data((line + "\n").utf8))   // unbuffered: a queue's log shows each run as it starts
             }
             queue.dryRun = dryRun
             let failures = queue.run(lists.map(\.list)).filter { if case .failed = $0 { return true } else { return false } }.count
+            if StopRequest.isRequested {
+                print("stopped on request: each run keeps its checkpoint; run the same command again to go on")
+                throw ExitCode(StopRequest.exitStatus)
+            }
             if !dryRun && !noTable {
                 for folder in lists.compactMap(\.specPath) {
                     try ORL.Results.writeTable(folder: (folder as NSString).deletingLastPathComponent, format: .md, print: false)

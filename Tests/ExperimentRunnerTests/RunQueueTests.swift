@@ -83,4 +83,26 @@ struct RunQueueTests {
         #expect(dry.run([list]).allSatisfy { if case .skipped = $0 { return true } else { return false } })
         #expect(launcher.launched.count == 8)
     }
+
+    /// A stop requested of the queue (SIGUSR1) reaches its run, which checkpoints and exits 75; the
+    /// queue then starts no further run, so all finished work is kept and nothing new is begun.
+    @Test func aStopRequestEndsTheQueueAfterItsRun() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup(); StopRequest.clear() }
+        let runs = dir.path("runs")
+        let list = try RunList(text: ["first", "second"].map { "orl train --algo mopo --out \(runs)/ds/\($0)" }.joined(separator: "\n"),
+                               path: "test.txt")
+        final class StoppingLauncher: RunLauncher {
+            var launched: [String] = []
+            func launch(arguments: [String], stdout: String, stderr: String) throws -> Int32 {
+                launched.append(arguments.last!)
+                StopRequest.request()               // the signal arrives while the run trains
+                return StopRequest.exitStatus       // the run checkpointed and stopped
+            }
+        }
+        let launcher = StoppingLauncher()
+        let outcomes = RunQueue(launcher: launcher, archive: nil) { _ in }.run([list])
+        #expect(outcomes == [.stopped])
+        #expect(launcher.launched == ["\(runs)/ds/first"])
+    }
 }

@@ -85,6 +85,22 @@ struct QueueSignalTests {
         }
     }
 
+    /// SIGUSR1 to the queue: its run checkpoints after its current update and stops, and the queue
+    /// ends with status 75 (no further run starts: `RunQueueTests`).
+    @Test func sigusr1ToTheQueueCheckpointsItsRunAndEndsTheQueue() throws {
+        try Self.withTrainingQueue { queue, trainer in
+            kill(queue.process.processIdentifier, SIGUSR1)
+            let queueEnded = ORLProcess.waitUntil(seconds: 60) { !queue.process.isRunning }
+            try #require(queueEnded, "the queue did not end: \(KillResumeTests.text(queue.log))")
+            #expect(queue.process.terminationReason == .exit && queue.process.terminationStatus == 75,
+                    "the queue should exit 75, got \(queue.process.terminationReason) \(queue.process.terminationStatus)")
+            #expect(Self.hasEnded(trainer), "the run trains on after its queue stopped")
+            #expect(FileManager.default.fileExists(atPath: queue.run + "/checkpoint.h5"), "the stopped run left no checkpoint")
+            let log = KillResumeTests.text(queue.log)
+            #expect(log.contains("stopped on request"), "\(log)")
+        }
+    }
+
     @Test func aRunWhoseQueueIsKilledCheckpointsAndStops() throws {
         try Self.withTrainingQueue { queue, trainer in
             kill(queue.process.processIdentifier, SIGKILL)
