@@ -21,7 +21,7 @@
 ///
 /// ### See Also
 /// - ``RAVLPlugIn``, ``RAVLSettings``
-public final class EnsembleDiversityRegularizer: CriticRegularizer {
+public final class EnsembleDiversityRegularizer: ActionGradientRegularizer {
     /// The weight η of the term (official default 1.0).
     public let eta: Float
 
@@ -31,11 +31,23 @@ public final class EnsembleDiversityRegularizer: CriticRegularizer {
         self.eta = eta
     }
 
-    /// `η · L_div` on the batch's states and actions; logs `diversity_loss` (L_div) when computed.
+    /// `η · L_div` on the batch's states and actions, with a forward pass of its own; logs
+    /// `diversity_loss` (L_div) when computed.
     public func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, metrics: inout TrainingMetrics,
                      rng: inout RandomGenerator) -> Variable {
         guard eta > 0 else { return Variable(Tensor(0)) }     // agent.py:268: skipped, plain SAC-N
-        let term = Self.diversity(critics: critics, observations: batch.observations, actions: batch.actions)
+        return weighted(Self.diversity(critics: critics, observations: batch.observations, actions: batch.actions), &metrics)
+    }
+
+    /// `η · L_div` differentiating `q`, which the agent recorded on `memberActions` (what
+    /// ``SACAgent`` calls: the TD loss's forward pass serves both terms).
+    public func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, memberActions: Variable,
+                     metrics: inout TrainingMetrics, rng: inout RandomGenerator) -> Variable {
+        guard eta > 0 else { return Variable(Tensor(0)) }
+        return weighted(Self.diversity(q: q, memberActions: memberActions), &metrics)
+    }
+
+    private func weighted(_ term: Variable, _ metrics: inout TrainingMetrics) -> Variable {
         metrics["diversity_loss"] = Double(term.scalar)
         return term * eta
     }
@@ -44,15 +56,23 @@ public final class EnsembleDiversityRegularizer: CriticRegularizer {
     /// the critics' parameters (<doc:ReachAwareValueLearning>).
     /// - Precondition: the ensemble has at least two members.
     public static func diversity(critics: CriticEnsemble, observations: Tensor, actions: Tensor) -> Variable {
-        let n = critics.members, b = observations.shape[0]
-        precondition(n >= 2, "EnsembleDiversityRegularizer: the diversity term needs N ≥ 2 critics, got \(n)")
+        let b = observations.shape[0]
         precondition(actions.rank == 2 && actions.shape[0] == b,
                      "EnsembleDiversityRegularizer: observations \(observations.shape) and actions \(actions.shape) disagree")
-        let o = observations.shape[1], a = actions.shape[1]
         // Per-member copies: [N, B, ·]; only the actions are differentiated.
-        let memberActions = Variable(Tensor.zeros([n, b, a]) + actions.reshaped([1, b, a]), requiresGrad: true)
-        let memberObservations = Variable(Tensor.zeros([n, b, o]) + observations.reshaped([1, b, o]))
-        let q = critics.perMember(memberObservations, memberActions)                                   // [N, B]
+        let memberActions = Variable(critics.memberCopies(actions), requiresGrad: true)
+        let q = critics.perMember(Variable(critics.memberCopies(observations)), memberActions)        // [N, B]
+        return diversity(q: q, memberActions: memberActions)
+    }
+
+    /// L_div of Q-values `q` (`[N, B]`) recorded on per-member actions `memberActions`
+    /// (`[N, B, act]`, requiring gradients), differentiable with respect to the critics' parameters.
+    /// - Precondition: N ≥ 2.
+    public static func diversity(q: Variable, memberActions: Variable) -> Variable {
+        let n = q.shape[0]
+        precondition(n >= 2, "EnsembleDiversityRegularizer: the diversity term needs N ≥ 2 critics, got \(n)")
+        precondition(memberActions.rank == 3 && memberActions.shape[0] == n && memberActions.shape[1] == q.shape[1],
+                     "EnsembleDiversityRegularizer: q \(q.shape) was not recorded on member actions \(memberActions.shape)")
         let g = gradients(of: q.sum(), withRespectTo: [memberActions], createGraph: true)[0]          // [N, B, A]
         let norm = (g.square().sum(axis: 2, keepDims: true) + 1e-30).sqrt()                            // [N, B, 1]
         let u = g / (norm + 1e-10)                                                                     // [N, B, A]

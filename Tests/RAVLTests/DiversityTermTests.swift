@@ -142,4 +142,49 @@ struct DiversityTermTests {
         let zero = EnsembleDiversityRegularizer(eta: 0).loss(critics: critics, batch: batch, q: q, metrics: &none, rng: &rng)
         #expect(zero.scalar == 0 && none.isEmpty)
     }
+
+    /// The agent's update shares the TD loss's forward pass with the term (``ActionGradientRegularizer``):
+    /// three EDAC updates give the critics, actor and logs of three updates in which the term runs
+    /// its own forward pass (the same term behind a plain ``CriticRegularizer``).
+    @Test func theAgentsSharedForwardPassEqualsTheTermsOwn() {
+        final class OwnForward: CriticRegularizer {
+            let term = EnsembleDiversityRegularizer(eta: 1.5)
+            func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, metrics: inout TrainingMetrics,
+                      rng: inout RandomGenerator) -> Variable {
+                term.loss(critics: critics, batch: batch, q: q, metrics: &metrics, rng: &rng)
+            }
+        }
+        let o = 5, a = 3, b = 32
+        var configuration = SACConfiguration()
+        configuration.hiddenSizes = [32, 32]
+        configuration.critics = 4
+        func agent(_ regularizer: any CriticRegularizer) -> SACAgent {
+            var rng = RandomGenerator(seed: 11)
+            let agent = SACAgent(observationDimension: o, actionDimension: a, configuration: configuration, rng: &rng)
+            agent.criticRegularizers = [regularizer]
+            return agent
+        }
+        let shared = agent(EnsembleDiversityRegularizer(eta: 1.5)), own = agent(OwnForward())
+        var data = RandomGenerator(seed: 12), rngShared = RandomGenerator(seed: 13), rngOwn = RandomGenerator(seed: 13)
+        for _ in 0..<3 {
+            var batch = TransitionBatch(batchSize: b, observationDimension: o, actionDimension: a)
+            batch.observations = Tensor.normal([b, o], rng: &data)
+            batch.actions = Tensor.uniform([b, a], low: -1, high: 1, rng: &data)
+            batch.nextObservations = Tensor.normal([b, o], rng: &data)
+            batch.rewards = Tensor.normal([b], rng: &data)
+            batch.terminals = Tensor.zeros([b])
+            let sharedLog = shared.update(batch, rng: &rngShared), ownLog = own.update(batch, rng: &rngOwn)
+            for (key, value) in ownLog {
+                let other = sharedLog[key] ?? .nan
+                #expect(abs(other - value) <= 1e-4 * max(1, abs(value)), "\(key): \(other) vs \(value)")
+            }
+        }
+        for (name, value) in own.critics.parameterValues() {
+            let other = shared.critics.parameterValues()[name]!
+            #expect(isClose(other, value, rtol: 1e-4, atol: 1e-6), "critic \(name)")
+        }
+        for (name, value) in own.actor.parameterValues() {
+            #expect(isClose(shared.actor.parameterValues()[name]!, value, rtol: 1e-4, atol: 1e-6), "actor \(name)")
+        }
+    }
 }

@@ -61,6 +61,12 @@ public final class CriticEnsemble: Module {
         return network(Variable.concatenate([observations, actions], axis: 2)).reshaped([members, b])
     }
 
+    /// N copies of `[B, ·]` rows as `[N, B, ·]`, one per member, for ``perMember(_:_:)``.
+    public func memberCopies(_ rows: Tensor) -> Tensor {
+        precondition(rows.rank == 2, "CriticEnsemble.memberCopies: expects [B, ·], got \(rows.shape)")
+        return Tensor.zeros([members, rows.shape[0], rows.shape[1]]) + rows.reshaped([1, rows.shape[0], rows.shape[1]])
+    }
+
     /// The spectrally normalised layers, input side first (empty without normalization).
     public var spectralNormLayers: [EnsembleSpectralNorm] { network.layers.compactMap { $0 as? EnsembleSpectralNorm } }
 

@@ -12,6 +12,19 @@ public protocol CriticRegularizer: AnyObject {
               rng: inout RandomGenerator) -> Variable
 }
 
+/// A ``CriticRegularizer`` that differentiates the critics with respect to the batch's own actions,
+/// member by member (EDAC's diversity term). When one is installed, ``SACAgent`` records the TD
+/// loss's Q-values on per-member copies of the actions and hands both over, so the term
+/// differentiates that forward pass instead of running the N critics a second time (of EDAC's
+/// update, about a tenth of the work).
+public protocol ActionGradientRegularizer: CriticRegularizer {
+    /// The loss term, as ``CriticRegularizer/loss(critics:batch:q:metrics:rng:)``, where `q`
+    /// (`[N, B]`) was recorded on `memberActions`: `[N, B, act]`, member i's copy of the batch's
+    /// actions in row i, requiring gradients.
+    func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, memberActions: Variable,
+              metrics: inout TrainingMetrics, rng: inout RandomGenerator) -> Variable
+}
+
 /// A rewrite of the critic's bootstrapped targets before the TD loss (MOBILE's Bellman-inconsistency
 /// penalty subtracts a multiple of the spread of target values across model samples).
 public protocol TargetAdjustment: AnyObject {

@@ -82,10 +82,20 @@ public final class SACAgent {
             targets = criticTargets(batch, alpha: alpha, rng: &rng)
         }
         if let targetAdjustment { targetAdjustment.adjust(&targets, batch: batch, agent: self, metrics: &metrics, rng: &rng) }
-        let q = critics(observations, Variable(batch.actions))                    // [N, B]
+        // With an action-gradient term, q is recorded on per-member copies of the actions so that
+        // the term differentiates this forward pass rather than running the critics again.
+        let memberActions = criticRegularizers.contains { $0 is any ActionGradientRegularizer }
+            ? Variable(critics.memberCopies(batch.actions), requiresGrad: true) : nil
+        let q = memberActions.map { critics.perMember(Variable(critics.memberCopies(batch.observations)), $0) }
+            ?? critics(observations, Variable(batch.actions))                     // [N, B]
         var criticLoss = (q - Variable(targets)).square().mean(axis: 1).sum()
         for regularizer in criticRegularizers {
-            criticLoss = criticLoss + regularizer.loss(critics: critics, batch: batch, q: q, metrics: &metrics, rng: &rng)
+            let term = if let memberActions, let regularizer = regularizer as? any ActionGradientRegularizer {
+                regularizer.loss(critics: critics, batch: batch, q: q, memberActions: memberActions, metrics: &metrics, rng: &rng)
+            } else {
+                regularizer.loss(critics: critics, batch: batch, q: q, metrics: &metrics, rng: &rng)
+            }
+            criticLoss = criticLoss + term
         }
         criticOptimizer.minimize(criticLoss)
 
