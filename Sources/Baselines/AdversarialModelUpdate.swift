@@ -55,8 +55,8 @@ public final class AdversarialModelUpdate {
     /// `[B]`, as a differentiable function of the parameters.
     public func logLikelihood(observations: Tensor, actions: Tensor, nextObservations: Tensor, rewards: Tensor) -> Variable {
         let rows = observations.shape[0], o = ensemble.observationDimension, d = o + 1
-        let output = ensemble.network.network(Variable(ensemble.normalizedInputs(observations, actions)))   // [E, B, 2d]
-            .gather(ensemble.elites, axis: 0)                                                         // [K, B, 2d]
+        let output = ensemble.network.network(Variable(ensemble.normalizedInputs(observations, actions)),
+                                              members: ensemble.elites)                               // [K, B, 2d]
         let mean = output.slice(0..<d, axis: 2)
             + Variable(Tensor.concatenate([observations, Tensor.zeros([rows, 1])], axis: 1))          // s + Δs, r
         let logVariance = softBoundedLogVariance(output.slice(d..<(2 * d), axis: 2),

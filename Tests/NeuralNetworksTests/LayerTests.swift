@@ -58,6 +58,27 @@ struct LayerTests {
         #expect(worstError(ensemble, input: x) { ensemble($0) } <= 1)
     }
 
+    @Test("MLP(_:members:): the chosen members' outputs and gradients, none for the others")
+    func chosenMembers() {
+        var rng = RandomGenerator(seed: 4)
+        let net = MLP([4, 6, 5, 3], activation: .silu, members: 5, rng: &rng)
+        let x = Tensor.normal([7, 4], rng: &rng), seed = Tensor.normal([3, 7, 3], rng: &rng)
+        let chosen = [3, 0, 4]
+        let subset = net(Variable(x), members: chosen)
+        let gathered = net(Variable(x)).gather(chosen, axis: 0)
+        #expect(subset.shape == [3, 7, 3])
+        #expect(maxAbs(subset.value - gathered.value) < 1e-6)
+        let parameters = net.parameters()
+        let viaSubset = gradients(of: (subset * Variable(seed)).sum(), withRespectTo: parameters)
+        let viaWhole = gradients(of: (gathered * Variable(seed)).sum(), withRespectTo: parameters)
+        for (a, b) in zip(viaSubset, viaWhole) {
+            #expect(maxAbs(a.value - b.value) < 1e-5)
+            #expect(a.value.slice(1..<2).scalars.allSatisfy { $0 == 0 })     // member 1 not chosen
+            #expect(a.value.slice(0..<1).scalars.contains { $0 != 0 })       // member 0 chosen
+        }
+        #expect(check.worstError(leaves: parameters) { net(Variable(x), members: chosen) } <= 1)
+    }
+
     @Test("LayerNorm: normalised rows and gradients")
     func layerNorm() {
         var rng = RandomGenerator(seed: 4)

@@ -65,4 +65,20 @@ public final class MLP: Module, Layer {
         }
         return h
     }
+
+    /// The chosen members of an ensemble network, `[K, B, out]` for `members.count` = K: the values
+    /// of ``callAsFunction(_:)`` gathered at `members`, at K/E of its cost forward and backward
+    /// (each layer's weights are gathered, differentiably, before its product).
+    /// - Precondition: every layer is an ``EnsembleLinear``.
+    public func callAsFunction(_ x: Variable, members: [Int]) -> Variable {
+        var h = x
+        for (i, layer) in layers.enumerated() {
+            guard let linear = layer as? EnsembleLinear else {
+                preconditionFailure("MLP(_:members:): layer \(i) is \(type(of: layer)), not an EnsembleLinear")
+            }
+            let phi = i == layers.count - 1 ? outputActivation : activation
+            h = Variable.affine(h, linear.weight.gather(members, axis: 0), linear.bias.gather(members, axis: 0), activation: phi)
+        }
+        return h
+    }
 }
