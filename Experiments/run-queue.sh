@@ -8,7 +8,8 @@
 # ORL: the orl binary (default .build/release/orl; build it with `swift build -c release --product orl`).
 # A copy of the binary keeps a long queue independent of later rebuilds. To stop a queue keeping all
 # work (before a machine goes away): kill -USR1 QUEUE_PID; its run checkpoints after its current
-# update, no further run starts, and the queue exits 75.
+# update, no further run starts, and the queue exits 75. To stop it at a deadline (a machine booked
+# until a given time), let coreutils send that signal: timeout -s USR1 2h40m Experiments/run-queue.sh ...
 set -u
 cd "$(dirname "$0")/.."
 ORL=${ORL:-.build/release/orl}
