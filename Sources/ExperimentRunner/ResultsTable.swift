@@ -122,7 +122,7 @@ public struct ResultsTable: Sendable {
                      "|" + String(repeating: " --- |", count: header.count)]
         for row in rows {
             var cells = [row.dataset, row.arm, "\(row.finished)/\(row.listed)",
-                         row.finished == 0 ? "not run yet" : Self.plusMinus(row.mean, row.standardDeviation),
+                         Self.summary(row),
                          row.scores.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.number($0.value))" }.joined(separator: ", ")]
             if spec.reference != nil { cells.append(row.reference.map(Self.number) ?? "") }
             if spec.behaviour != nil { cells.append(row.behaviour.map(Self.number) ?? "") }
@@ -149,7 +149,7 @@ public struct ResultsTable: Sendable {
                       + extra.flatMap { ["\($0) mean", "\($0) std"] } + ["wall_minutes"]).map(Self.csvCell).joined(separator: ",")]
         for row in rows {
             let perSeed = row.scores.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-            var cells = [row.dataset, row.arm, "\(row.finished)", "\(row.listed)", Self.raw(row.mean), Self.raw(row.standardDeviation),
+            var cells = [row.dataset, row.arm, "\(row.finished)", "\(row.listed)", Self.raw(row.mean), row.finished > 1 ? Self.raw(row.standardDeviation) : "",
                          perSeed, row.reference.map(Self.raw) ?? "", row.behaviour.map(Self.raw) ?? ""]
             cells += extra.flatMap { name in (row.columns[name] ?? [.nan, .nan]).map(Self.raw) }
             cells.append(row.wallMinutes.map(Self.raw) ?? "")
@@ -185,6 +185,14 @@ public struct ResultsTable: Sendable {
     }
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+    /// The score cell: mean ± std, or the one seed's score (a spread of one value would read as 0).
+    static func summary(_ row: Row) -> String {
+        switch row.finished {
+        case 0: "not run yet"
+        case 1: "\(number(row.mean)) (one seed)"
+        default: plusMinus(row.mean, row.standardDeviation)
+        }
+    }
     static func plusMinus(_ mean: Double, _ std: Double, digits: Int = 1) -> String {
         String(format: "%.\(digits)f ± %.\(digits)f", mean, std)
     }

@@ -77,6 +77,15 @@ struct ResultsTableTests {
         #expect(table.rows[1].finished == 0 && table.rows[1].listed == 1 && table.rows[1].mean.isNaN)
         #expect(table.comparisons.isEmpty)             // b has no finished run
         #expect(table.markdown.contains("not run yet"))
+        #expect(table.markdown.contains("| 37.5 ± 17.7 |"))
+
+        // One finished seed: its score, no spread of zero.
+        try write("b-seed1", scores: [5, 5, 5, 5], finished: true)
+        let one = try ResultsTable(spec: ExperimentSpec(title: "t", lastEvaluations: 2),
+                                   lists: [try RunList(text: text, path: "runs.txt")], records: nil)
+        #expect(one.markdown.contains("| b | 1/1 | 5.0 (one seed) |"))
+        #expect(!one.markdown.contains("5.0 ± 0.0"))
+        #expect(one.csv.contains("b,1,1,5.0,,"))
         #expect(throws: ExperimentSpecError.self) { try ExperimentSpec(path: dir.path("missing.json")) }
     }
 }
