@@ -14,13 +14,14 @@ public struct ResultsTable: Sendable {
         public var finished: Int, listed: Int
         /// Seed → score of the finished runs.
         public var scores: [Int: Double]
-        /// Mean ± std over seeds (NaN without runs).
+        /// Mean ± sample std over seeds (mean NaN without runs, std NaN with fewer than two: one
+        /// value has no spread to report).
         public var mean: Double, standardDeviation: Double
         /// The published score, if the spec has one.
         public var reference: Double?
         /// The behaviour data's score, if the spec has one.
         public var behaviour: Double?
-        /// Further columns: name → (mean, std) over seeds.
+        /// Further columns: name → (mean, std) over seeds, NaN as for the score.
         public var columns: [String: [Double]]
         /// Mean wall time per finished run, minutes.
         public var wallMinutes: Double?
@@ -79,12 +80,12 @@ public struct ResultsTable: Sendable {
             var columns: [String: [Double]] = [:]
             for column in spec.columns ?? [] {
                 let s = SampleSummary(runs.map { $0.lastMean(column.progress, k) }.filter { !$0.isNaN })
-                columns[column.name] = [s.mean, s.standardDeviation]
+                columns[column.name] = [s.mean, Self.spread(s)]
             }
             let walls = runs.compactMap(\.wallSeconds)
             return Row(dataset: parts[0], arm: parts[1], finished: runs.count, listed: listed[key] ?? 0,
                        scores: Dictionary(uniqueKeysWithValues: runs.map { ($0.seed, $0.score(lastEvaluations: k)) }),
-                       mean: summary.mean, standardDeviation: summary.standardDeviation,
+                       mean: summary.mean, standardDeviation: Self.spread(summary),
                        reference: spec.reference?.scores[parts[0]]?[parts[1]], behaviour: spec.behaviour?[parts[0]],
                        columns: columns, wallMinutes: walls.isEmpty ? nil : walls.reduce(0, +) / Double(walls.count) / 60)
         }
@@ -122,7 +123,7 @@ public struct ResultsTable: Sendable {
                      "|" + String(repeating: " --- |", count: header.count)]
         for row in rows {
             var cells = [row.dataset, row.arm, "\(row.finished)/\(row.listed)",
-                         Self.summary(row),
+                         row.finished == 0 ? "not run yet" : Self.plusMinus(row.mean, row.standardDeviation),
                          row.scores.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.number($0.value))" }.joined(separator: ", ")]
             if spec.reference != nil { cells.append(row.reference.map(Self.number) ?? "") }
             if spec.behaviour != nil { cells.append(row.behaviour.map(Self.number) ?? "") }
@@ -149,7 +150,7 @@ public struct ResultsTable: Sendable {
                       + extra.flatMap { ["\($0) mean", "\($0) std"] } + ["wall_minutes"]).map(Self.csvCell).joined(separator: ",")]
         for row in rows {
             let perSeed = row.scores.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
-            var cells = [row.dataset, row.arm, "\(row.finished)", "\(row.listed)", Self.raw(row.mean), row.finished > 1 ? Self.raw(row.standardDeviation) : "",
+            var cells = [row.dataset, row.arm, "\(row.finished)", "\(row.listed)", Self.raw(row.mean), Self.raw(row.standardDeviation),
                          perSeed, row.reference.map(Self.raw) ?? "", row.behaviour.map(Self.raw) ?? ""]
             cells += extra.flatMap { name in (row.columns[name] ?? [.nan, .nan]).map(Self.raw) }
             cells.append(row.wallMinutes.map(Self.raw) ?? "")
@@ -185,17 +186,12 @@ public struct ResultsTable: Sendable {
     }
 
     static func number(_ value: Double) -> String { String(format: "%.1f", value) }
-    /// The score cell: mean ± std, or the one seed's score (a spread of one value would read as 0).
-    static func summary(_ row: Row) -> String {
-        switch row.finished {
-        case 0: "not run yet"
-        case 1: "\(number(row.mean)) (one seed)"
-        default: plusMinus(row.mean, row.standardDeviation)
-        }
-    }
+    /// `mean ± std`, or `mean (one seed)` where the spread is NaN.
     static func plusMinus(_ mean: Double, _ std: Double, digits: Int = 1) -> String {
-        String(format: "%.\(digits)f ± %.\(digits)f", mean, std)
+        std.isNaN ? String(format: "%.\(digits)f (one seed)", mean) : String(format: "%.\(digits)f ± %.\(digits)f", mean, std)
     }
+    /// The sample standard deviation, NaN for fewer than two values (`SampleSummary` gives 0 for one).
+    static func spread(_ summary: SampleSummary) -> Double { summary.count > 1 ? summary.standardDeviation : .nan }
     static func raw(_ value: Double) -> String { value.isNaN ? "" : "\(value)" }
     static func csvCell(_ text: String) -> String {
         text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text

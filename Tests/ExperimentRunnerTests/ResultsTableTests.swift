@@ -81,11 +81,13 @@ struct ResultsTableTests {
 
         // One finished seed: its score, no spread of zero.
         try write("b-seed1", scores: [5, 5, 5, 5], finished: true)
-        let one = try ResultsTable(spec: ExperimentSpec(title: "t", lastEvaluations: 2),
+        let one = try ResultsTable(spec: ExperimentSpec(title: "t", lastEvaluations: 2,
+                                                        columns: [.init(name: "wall", progress: "wall_seconds")]),
                                    lists: [try RunList(text: text, path: "runs.txt")], records: nil)
-        #expect(one.markdown.contains("| b | 1/1 | 5.0 (one seed) |"))
-        #expect(!one.markdown.contains("5.0 ± 0.0"))
-        #expect(one.csv.contains("b,1,1,5.0,,"))
+        #expect(one.rows[1].standardDeviation.isNaN && one.rows[1].columns["wall"]?[1].isNaN == true)
+        #expect(one.markdown.contains("| b | 1/1 | 5.0 (one seed) | 1: 5.0 | 150.00 (one seed) |"), "\(one.markdown)")
+        #expect(one.markdown.contains("| a | 2/2 | 37.5 ± 17.7 |"))          // two seeds keep their spread
+        #expect(one.csv.contains("data,b,1,1,5.0,,1:5.0,,,150.0,,3.0"), "\(one.csv)")
         #expect(throws: ExperimentSpecError.self) { try ExperimentSpec(path: dir.path("missing.json")) }
     }
 }

@@ -164,7 +164,23 @@ struct DiversityTermTests {
             agent.criticRegularizers = [regularizer]
             return agent
         }
-        let shared = agent(EnsembleDiversityRegularizer(eta: 1.5)), own = agent(OwnForward())
+        /// The term as the agent sees it, counting which of its two entries the agent calls.
+        final class Counted: ActionGradientRegularizer {
+            let term = EnsembleDiversityRegularizer(eta: 1.5)
+            var sharedCalls = 0, ownCalls = 0
+            func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, metrics: inout TrainingMetrics,
+                      rng: inout RandomGenerator) -> Variable {
+                ownCalls += 1
+                return term.loss(critics: critics, batch: batch, q: q, metrics: &metrics, rng: &rng)
+            }
+            func loss(critics: CriticEnsemble, batch: TransitionBatch, q: Variable, memberActions: Variable,
+                      metrics: inout TrainingMetrics, rng: inout RandomGenerator) -> Variable {
+                sharedCalls += 1
+                return term.loss(critics: critics, batch: batch, q: q, memberActions: memberActions, metrics: &metrics, rng: &rng)
+            }
+        }
+        let counted = Counted()
+        let shared = agent(counted), own = agent(OwnForward())
         var data = RandomGenerator(seed: 12), rngShared = RandomGenerator(seed: 13), rngOwn = RandomGenerator(seed: 13)
         for _ in 0..<3 {
             var batch = TransitionBatch(batchSize: b, observationDimension: o, actionDimension: a)
@@ -179,12 +195,13 @@ struct DiversityTermTests {
                 #expect(abs(other - value) <= 1e-4 * max(1, abs(value)), "\(key): \(other) vs \(value)")
             }
         }
+        #expect(counted.sharedCalls == 3 && counted.ownCalls == 0)    // one forward pass per update
+        let sharedCritics = shared.critics.parameterValues(), sharedActor = shared.actor.parameterValues()
         for (name, value) in own.critics.parameterValues() {
-            let other = shared.critics.parameterValues()[name]!
-            #expect(isClose(other, value, rtol: 1e-4, atol: 1e-6), "critic \(name)")
+            #expect(isClose(sharedCritics[name]!, value, rtol: 1e-4, atol: 1e-6), "critic \(name)")
         }
         for (name, value) in own.actor.parameterValues() {
-            #expect(isClose(shared.actor.parameterValues()[name]!, value, rtol: 1e-4, atol: 1e-6), "actor \(name)")
+            #expect(isClose(sharedActor[name]!, value, rtol: 1e-4, atol: 1e-6), "actor \(name)")
         }
     }
 }
