@@ -9,7 +9,8 @@
 # A copy of the binary keeps a long queue independent of later rebuilds. To stop a queue keeping all
 # work (before a machine goes away): kill -USR1 QUEUE_PID; its run checkpoints after its current
 # update, no further run starts, and the queue exits 75. To stop it at a deadline (a machine booked
-# until a given time), let coreutils send that signal: timeout -s USR1 2h40m Experiments/run-queue.sh ...
+# until a given time), let coreutils send that signal: timeout -s USR1 160m Experiments/run-queue.sh ...
+# (one number with one unit: timeout rejects a compound duration such as 2h40m).
 set -u
 cd "$(dirname "$0")/.."
 ORL=${ORL:-.build/release/orl}
