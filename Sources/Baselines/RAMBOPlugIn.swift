@@ -48,13 +48,17 @@ final class RAMBOPlugIn: OfflinePlugIn, OfflineUpdateHook {
 
     /// Kit's `RAMBOPolicy.pretrain`: epochs of mean-squared error between sampled actions and the
     /// data's, with an Adam of its own. (Kit shuffles an index array it then does not use, taking
-    /// the rows in file order; here each epoch takes them in a fresh random order.)
+    /// the rows in file order; here each epoch takes them in a fresh random order.) A stop request
+    /// (``StopRequest``) ends it after the current epoch: nothing is saved before the first update,
+    /// so the resumed run clones again from the start and stays equal to an uninterrupted one, and a
+    /// Slurm job's warning lead is not spent on minutes of cloning.
     func beforeFirstUpdate(trainer: OfflineTrainer, rng: inout RandomGenerator) throws {
         guard let agent, settings.behaviorCloningEpochs > 0 else { return }
         let data = trainer.realBuffer.orderedTransitions()
         let rows = data.observations.shape[0], batch = settings.behaviorCloningBatchSize
         let optimizer = Adam(agent.actor.namedParameters(), learningRate: settings.behaviorCloningLearningRate)
         for _ in 0..<settings.behaviorCloningEpochs {
+            if StopRequest.isRequested { throw OfflineTrainingError.stopRequested(step: 0) }
             let order = rng.permutation(rows)
             for start in stride(from: 0, to: rows - batch + 1, by: batch) {   // whole batches, as Kit
                 let indices = Array(order[start..<(start + batch)])

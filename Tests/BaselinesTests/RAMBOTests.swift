@@ -6,7 +6,8 @@ import Baselines
 
 /// RAMBO's model update (its sign, and the plain MLE step without the adversarial term), its
 /// recipe, and its run with the model trained between updates, killed and resumed exactly.
-@Suite("RAMBO: the adversarial model update, recipe and resume")
+/// Serialized: one test sets the process-wide ``StopRequest``.
+@Suite("RAMBO: the adversarial model update, recipe and resume", .serialized)
 struct RAMBOTests {
     /// A small untrained probabilistic ensemble (2-D states, 1-D actions), the same for a seed.
     static func ensemble(seed: UInt64, weightDecays: [Float] = [2.5e-5, 5e-5, 1e-4]) throws -> DynamicsEnsemble {
@@ -188,6 +189,33 @@ struct RAMBOTests {
         #expect(resumed.evaluations == full.evaluations)
         let strip = { (row: [String: Double]) in row.filter { $0.key != "wall_seconds" } }
         #expect(try TrainingLog.readRows(directory: killed).map(strip) == rows.map(strip))
+    }
+
+    /// A stop requested during the behaviour cloning (minutes on a D4RL-sized dataset) ends the run
+    /// there, before its first update, instead of after cloning and one update; run again, it clones
+    /// from the start and ends equal to an uninterrupted run.
+    @Test func aStopDuringBehaviourCloningEndsItAndTheRunResumesExactly() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup(); StopRequest.clear() }
+        let data = dir.path("pointmass.hdf5")
+        try OfflineFixtures.writePointMassDataset(to: data, episodes: 10)
+        let config = try Self.tiny(dataset: data, steps: 100)
+        let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false,
+                                      registry: BaselineRunTests.registry)
+        try full.run()
+
+        let stopped = dir.url.appendingPathComponent("stopped")
+        var trainer: OfflineTrainer? = try OfflineTrainer(configuration: config, directory: stopped, resume: false,
+                                                          registry: BaselineRunTests.registry)
+        StopRequest.request()
+        #expect(throws: OfflineTrainingError.stopRequested(step: 0)) { try trainer!.run() }
+        #expect(trainer!.step == 0)
+        trainer = nil   // releases the run directory's lock, as the process's exit would
+        StopRequest.clear()
+        let resumed = try OfflineTrainer(configuration: config, directory: stopped, resume: true, registry: BaselineRunTests.registry)
+        try resumed.run()
+        #expect(BaselineRunTests.parameters(resumed.learner) == BaselineRunTests.parameters(full.learner))
+        #expect(resumed.evaluations == full.evaluations)
     }
 
     @Test func aRunWithoutAFittedEnsembleIsRefused() throws {

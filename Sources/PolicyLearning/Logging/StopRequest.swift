@@ -4,7 +4,8 @@ import Synchronization
 /// A process-wide request to stop training at the next point where a checkpoint captures the run
 /// exactly, set by a signal (`orl train` listens for `SIGUSR1`, which a Slurm job receives
 /// `--signal` seconds before its time limit). ``OfflineTrainer`` checks it after every update and
-/// after every epoch of a dynamics fit: it writes a checkpoint after the current update (with the
+/// after every epoch of a dynamics fit (RAMBO's behaviour cloning after each of its epochs, ending
+/// the run before its first update): it writes a checkpoint after the current update (with the
 /// metric sums of the evaluation window under way) and throws
 /// ``OfflineTrainingError/stopRequested(step:)``, so the resumed run ends bit for bit equal to an
 /// uninterrupted one. A run with rollout observers (MOREC's diagnostics, which gather per-window

@@ -9,6 +9,9 @@
 public protocol OfflineUpdateHook: AnyObject {
     /// Called once before the first update of a run (``OfflineTrainer/step`` 0), before the first
     /// model rollout. A run resumed from a checkpoint has passed this point and does not call it.
+    /// Work that takes minutes should look at ``StopRequest`` between its epochs and throw
+    /// ``OfflineTrainingError/stopRequested(step:)`` with step 0: nothing is saved yet, and the
+    /// resumed run calls this again from the same generator state.
     func beforeFirstUpdate(trainer: OfflineTrainer, rng: inout RandomGenerator) throws
     /// Called after every update, once ``OfflineTrainer/step`` counts it (the first call sees 1)
     /// and before that step's evaluation and checkpoint. The returned statistics are averaged into
