@@ -83,7 +83,9 @@ extension OfflineAlgorithmRegistry {
         if let factory = owners.first {
             return try factory.makeAgent(configuration: configuration, context: context, rng: &rng)
         }
+        let statistics = configuration.sac.standardizeObservations
+            ? context.realData.map { Normalizer(fitting: $0.orderedTransitions().observations) } : nil
         return SACAgent(observationDimension: context.observationDimension, actionDimension: context.actionDimension,
-                        configuration: configuration.sac, rng: &rng)
+                        configuration: configuration.sac, observationStatistics: statistics, rng: &rng)
     }
 }

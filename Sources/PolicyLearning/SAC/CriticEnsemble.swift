@@ -13,6 +13,8 @@ public final class CriticEnsemble: Module {
     public let members: Int
     /// The spectral normalization of the layers, or `nil` for plain layers.
     public let spectralNormalization: CriticSpectralNormalization?
+    /// The states' standardization before the first layer, or `nil` (raw states).
+    public let observationStandardization: ObservationStandardization?
 
     /// Creates N independently initialised critics.
     /// - Parameters:
@@ -22,9 +24,11 @@ public final class CriticEnsemble: Module {
     ///   - members: N ≥ 1.
     ///   - spectralNormalization: which layers to normalise, or `nil` (the default: plain layers,
     ///     drawing exactly the same random numbers as before this option existed).
+    ///   - observationStandardization: the states' standardization, or `nil` (draws nothing).
     ///   - rng: the generator for the initial weights (and the initial power-iteration vectors).
     public init(observationDimension: Int, actionDimension: Int, hiddenSizes: [Int], members: Int,
-                spectralNormalization: CriticSpectralNormalization? = nil, rng: inout RandomGenerator) {
+                spectralNormalization: CriticSpectralNormalization? = nil,
+                observationStandardization: ObservationStandardization? = nil, rng: inout RandomGenerator) {
         precondition(members >= 1, "CriticEnsemble: needs at least one member")
         let plain = MLP([observationDimension + actionDimension] + hiddenSizes + [1], activation: .relu,
                         members: members, rng: &rng)
@@ -46,19 +50,20 @@ public final class CriticEnsemble: Module {
         }
         self.members = members
         self.spectralNormalization = spectralNormalization
+        self.observationStandardization = observationStandardization
     }
 
     /// Q-values of every member, `[N, B]`, for `[B, obs]` observations and `[B, act]` actions.
     public func callAsFunction(_ observations: Variable, _ actions: Variable) -> Variable {
-        let b = observations.shape[0]
-        return network(Variable.concatenate([observations, actions], axis: 1)).reshaped([members, b])
+        let b = observations.shape[0], states = observationStandardization?(observations) ?? observations
+        return network(Variable.concatenate([states, actions], axis: 1)).reshaped([members, b])
     }
 
     /// Q-values for per-member inputs `[N, B, obs]` and `[N, B, act]` (each member sees its own
     /// copy, so input-gradients are per member: EDAC's diversity term needs this).
     public func perMember(_ observations: Variable, _ actions: Variable) -> Variable {
-        let b = observations.shape[1]
-        return network(Variable.concatenate([observations, actions], axis: 2)).reshaped([members, b])
+        let b = observations.shape[1], states = observationStandardization?(observations) ?? observations
+        return network(Variable.concatenate([states, actions], axis: 2)).reshaped([members, b])
     }
 
     /// N copies of `[B, ·]` rows as `[N, B, ·]`, one per member, for ``perMember(_:_:)``.

@@ -34,19 +34,29 @@ public final class SACAgent {
     public let observationDimension: Int, actionDimension: Int
 
     /// Creates an agent with freshly initialised networks.
+    /// - Parameter observationStatistics: the dataset's state statistics when
+    ///   ``SACConfiguration/standardizeObservations`` is set (`nil` there: the identity, for an
+    ///   agent whose checkpoint will load them); ignored otherwise.
     public init(observationDimension: Int, actionDimension: Int, configuration: SACConfiguration = .init(),
-                rng: inout RandomGenerator) {
+                observationStatistics: Normalizer? = nil, rng: inout RandomGenerator) {
         self.configuration = configuration
         self.observationDimension = observationDimension
         self.actionDimension = actionDimension
+        let standardization = { () -> ObservationStandardization? in
+            guard configuration.standardizeObservations else { return nil }
+            return observationStatistics.map(ObservationStandardization.init) ?? ObservationStandardization(dimension: observationDimension)
+        }
         actor = TanhGaussianActor(observationDimension: observationDimension, actionDimension: actionDimension,
-                                  hiddenSizes: configuration.hiddenSizes, logStdRange: configuration.logStdRange, rng: &rng)
+                                  hiddenSizes: configuration.hiddenSizes, logStdRange: configuration.logStdRange,
+                                  observationStandardization: standardization(), rng: &rng)
         critics = CriticEnsemble(observationDimension: observationDimension, actionDimension: actionDimension,
                                  hiddenSizes: configuration.hiddenSizes, members: configuration.critics,
-                                 spectralNormalization: configuration.criticSpectralNorm, rng: &rng)
+                                 spectralNormalization: configuration.criticSpectralNorm,
+                                 observationStandardization: standardization(), rng: &rng)
         targetCritics = CriticEnsemble(observationDimension: observationDimension, actionDimension: actionDimension,
                                        hiddenSizes: configuration.hiddenSizes, members: configuration.critics,
-                                       spectralNormalization: configuration.criticSpectralNorm, rng: &rng)
+                                       spectralNormalization: configuration.criticSpectralNorm,
+                                       observationStandardization: standardization(), rng: &rng)
         targetCritics.update(parameters: critics.parameterValues())
         targetCritics.freeze()
         temperature = Temperature(alpha: configuration.initialAlpha)

@@ -30,6 +30,10 @@ public struct SACConfiguration: DefaultedSettings {
     /// Spectral normalization of the critics' layers (Miyato et al. 2018, as Zheng et al. 2023
     /// apply it to the value network), or `nil` for none (the default).
     public var criticSpectralNorm: CriticSpectralNormalization? = nil
+    /// Standardize the states at the actor's and critics' inputs with the dataset's per-feature
+    /// mean and population std + 1e-3 (``ObservationStandardization``), as OfflineRL-Kit's RAMBO
+    /// runs do (`real_buffer.normalize_obs()`); off by default (raw states, as MOPO and MOBILE).
+    public var standardizeObservations: Bool = false
 
     /// The defaults.
     public init() {}

@@ -13,20 +13,25 @@ public final class TanhGaussianActor: Module {
     public let actionDimension: Int
     /// Clamp range of log σ.
     public let logStdRange: ClosedRange<Float>
+    /// The states' standardization before the trunk, or `nil` (raw states).
+    public let observationStandardization: ObservationStandardization?
 
-    /// Creates the actor with freshly initialised weights.
+    /// Creates the actor with freshly initialised weights (`observationStandardization` draws no
+    /// random numbers, so the weights are the same with or without it).
     public init(observationDimension: Int, actionDimension: Int, hiddenSizes: [Int],
-                logStdRange: ClosedRange<Float> = -5...2, rng: inout RandomGenerator) {
+                logStdRange: ClosedRange<Float> = -5...2, observationStandardization: ObservationStandardization? = nil,
+                rng: inout RandomGenerator) {
         precondition(!hiddenSizes.isEmpty, "TanhGaussianActor: needs at least one hidden layer")
         trunk = MLP([observationDimension] + hiddenSizes, activation: .relu, outputActivation: .relu, rng: &rng)
         head = Linear(hiddenSizes.last!, 2 * actionDimension, rng: &rng)
         self.actionDimension = actionDimension
         self.logStdRange = logStdRange
+        self.observationStandardization = observationStandardization
     }
 
     /// π(·|s) for a batch of observations `[B, obs]`.
     public func distribution(_ observations: Variable) -> TanhGaussian {
-        let out = head(trunk(observations))
+        let out = head(trunk(observationStandardization?(observations) ?? observations))
         let a = actionDimension
         return TanhGaussian(mean: out.slice(0..<a, axis: 1),
                             logStd: out.slice(a..<(2 * a), axis: 1).clamped(min: logStdRange.lowerBound, max: logStdRange.upperBound))
