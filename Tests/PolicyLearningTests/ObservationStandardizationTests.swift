@@ -58,9 +58,7 @@ struct ObservationStandardizationTests {
     @Test func runsUseTheDataStatisticsKeepThemAndStoreThem() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanup() }
-        let data = dir.path("pointmass.hdf5")
-        try OfflineFixtures.writePointMassDataset(to: data)
-        var config = OfflineConfigurations.tinyConfiguration(algorithm: "mopo", dataset: data, steps: 300)
+        var config = try StopRequestTests.pointMassMOPO(in: dir, steps: 300)
         config.sac.standardizeObservations = true
         let full = try OfflineTrainer(configuration: config, directory: dir.url.appendingPathComponent("full"), resume: false)
         let expected = Normalizer(fitting: full.realBuffer.orderedTransitions().observations)
