@@ -8,9 +8,10 @@
 /// update the actor is pre-trained by behaviour cloning; after every `adversarialInterval` updates
 /// the ensemble takes `adversarialSteps` Adam steps on `λ·L_adv + L_MLE` (``AdversarialModelUpdate``)
 /// along model rollouts of the current policy. Kit's settings: 2 critics and the actor of 2 × 256,
-/// actor lr 1e-4, critic lr 3e-4, α auto-tuned from 1 (lr 1e-4), no learning-rate schedule, the
-/// ensemble fitted with lr 3e-4, holdout ratio 0.1, variance-bound coefficient 0.001 and patience
-/// 10; 2,000 epochs × 1,000 updates; h and λ per task (``tasks``).
+/// actor lr 1e-4, critic lr 3e-4, α auto-tuned from 1 (lr 1e-4), no learning-rate schedule, states
+/// standardized by the data's mean and std for the actor and critics, the ensemble fitted with lr
+/// 3e-4, holdout ratio 0.1, variance-bound coefficient 0.001 and patience 10; 2,000 epochs × 1,000
+/// updates; h and λ per task (``tasks``).
 public struct RAMBO: OfflineAlgorithmRecipe, OfflinePlugInFactory {
     /// RAMBO's settings, stored under `plugIns.rambo`.
     public typealias Settings = RAMBOSettings
@@ -63,6 +64,7 @@ public struct RAMBO: OfflineAlgorithmRecipe, OfflinePlugInFactory {
         c.modelRetainEpochs = 20                       // Kit's buffer: 1000/250 rollouts per epoch × 5 epochs
         c.realRatio = 0.5
         c.cosineActorSchedule = false                  // no lr_scheduler in run_rambo.py
+        c.sac.standardizeObservations = true           // real_buffer.normalize_obs(): actor and critics see standardized states
         c.dynamics.learningRate = 3e-4                 // --dynamics-lr
         c.dynamics.holdoutRatio = 0.1                  // dynamics.train(holdout_ratio=0.1, logvar_loss_coef=0.001,
         c.dynamics.logVarianceLossCoefficient = 0.001  //                max_epochs_since_update=10)

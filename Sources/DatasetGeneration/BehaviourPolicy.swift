@@ -87,7 +87,8 @@ public enum BehaviourPolicy {
     public static func extract(run: URL, environment: String, into directory: URL) throws
         -> (medium: BehaviourPolicyInfo, expert: BehaviourPolicyInfo) {
         let configData = try Data(contentsOf: run.appendingPathComponent("config.json"))
-        let config = try JSONDecoder().decode(OnlineTrainingConfiguration.self, from: configData)
+        // Read as today's version reads an earlier run's settings (keys added since take their defaults).
+        let config = try OnlineTrainingConfiguration.reading(try JSONDecoder().decode(JSONValue.self, from: configData))
         let rows = try TrainingLog.readRows(directory: run)
         let evaluated: [(step: Int, value: Double)] = rows.compactMap { row in
             guard let s = row["step"], let r = row["return_mean"] else { return nil }

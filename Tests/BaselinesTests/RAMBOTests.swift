@@ -133,6 +133,7 @@ struct RAMBOTests {
         #expect(hopper.totalSteps == 2_000_000 && hopper.rolloutInterval == 250 && hopper.realRatio == 0.5 && !hopper.cosineActorSchedule)
         #expect(hopper.dynamics.learningRate == 3e-4 && hopper.dynamics.holdoutRatio == 0.1 && hopper.dynamics.maxEpochsSinceUpdate == 10)
         #expect(hopper.modelBufferCapacity == 5_000_000)   // Kit: 1000/250 · 5 epochs · 50,000 states · h 5
+        #expect(hopper.sac.standardizeObservations)         // Kit: real_buffer.normalize_obs()
         let settings = try #require(try hopper.plugInSettings("rambo", as: RAMBOSettings.self))
         #expect(settings.adversarialWeight == 3e-4 && settings.adversarialSteps == 1000 && settings.adversarialInterval == 1000
                 && settings.adversarialRolloutLength == 5 && settings.behaviorCloningEpochs == 50 && !settings.includeEntropyInAdvantage)

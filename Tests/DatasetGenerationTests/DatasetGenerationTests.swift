@@ -88,6 +88,10 @@ struct DatasetGenerationTests {
         config.replayCapacity = 400
         let run = dir.url.appendingPathComponent("run")
         try OnlineTrainer(configuration: config, directory: run, resume: false).run()
+        // The run's config.json as a version from before `sac.standardizeObservations` wrote it.
+        let configFile = run.appendingPathComponent("config.json")
+        let saved = try JSONDecoder().decode(JSONValue.self, from: Data(contentsOf: configFile))
+        try JSONEncoder().encode(try #require(saved.removing(["sac", "standardizeObservations"]))).write(to: configFile)
         let policies = dir.url.appendingPathComponent("policies")
         let (medium, expert) = try BehaviourPolicy.extract(run: run, environment: "pointmass", into: policies)
         #expect(expert.step == 400)

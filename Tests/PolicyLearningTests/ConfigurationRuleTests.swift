@@ -156,6 +156,20 @@ struct ConfigurationRuleTests {
                 == ["dynamics.maxEpochs", "plugIns.mobile.penaltyCoefficient", "sac.batchSize"])
     }
 
+    /// A run saved before a setting existed resumes while the setting keeps its default and is
+    /// refused once it differs (the tree of an earlier version lacks `sac.standardizeObservations`).
+    @Test func aSettingAddedSinceTheRunBeganCountsAsItsDefault() throws {
+        let configuration = try registry.configuration(algorithm: "mopo", dataset: "hopper-medium-v2", preset: .short)
+        let older = try #require(configuration.settingsTree.removing(["sac", "standardizeObservations"]))
+        #expect(OfflineTrainer.changedSettings(saved: older, current: configuration).isEmpty)
+        var standardized = configuration
+        standardized.sac.standardizeObservations = true
+        #expect(OfflineTrainer.changedSettings(saved: older, current: standardized) == ["sac.standardizeObservations"])
+        guard case var .object(tree) = older else { Issue.record("the settings tree is not an object"); return }
+        tree["retiredSetting"] = .number(1)                     // a key today's version lacks still counts
+        #expect(OfflineTrainer.changedSettings(saved: .object(tree), current: configuration) == ["retiredSetting"])
+    }
+
     /// Two plug-ins may not claim the same single-valued hook.
     @Test func conflictingPlugInsAreRefused() throws {
         let dir = try TemporaryDirectory()

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import OfflineTestSupport
 import PolicyLearning
 
 @Suite("Online SAC")
@@ -52,6 +53,7 @@ struct OnlineSACTests {
             _ = try OnlineTrainer(configuration: other, directory: killedDirectory, resume: true)
         }
         #expect(mismatch.map { "\($0)" }?.contains("changed: sac.discount") == true)  // names the field
+        try Self.removeSACSetting("standardizeObservations", fromCheckpointIn: killedDirectory)  // as an earlier version wrote it
         let resumed = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: steps),
                                         directory: killedDirectory, resume: true)
         #expect(resumed.step == 200)
@@ -66,6 +68,22 @@ struct OnlineSACTests {
         let resumedLog = try TrainingLog(directory: killedDirectory, keepThroughStep: .max).rows()
         #expect(fullLog.map(strip) == resumedLog.map(strip))
         #expect(fullLog.count == steps / 200)
+    }
+
+    /// Rewrites a checkpoint's `trainer/state` without `sac.KEY` (a Boolean), as a version from
+    /// before that setting was added wrote it. Edited as text: the state's UInt64 generator words
+    /// would not survive a round trip through `JSONValue`'s doubles.
+    static func removeSACSetting(_ key: String, fromCheckpointIn directory: URL) throws {
+        let file = try HDF5File(path: directory.appendingPathComponent("checkpoint.h5").path, mode: .readWrite)
+        let state = try file.root.dataset("trainer/state").readString()
+        var older = state.replacingOccurrences(of: #""\#(key)":(true|false),"#, with: "", options: .regularExpression)
+        if older == state {
+            older = state.replacingOccurrences(of: #","\#(key)":(true|false)"#, with: "", options: .regularExpression)
+        }
+        #expect(older != state, "trainer/state has no sac.\(key)")
+        try file.root.remove("trainer/state")
+        try file.root.write(older, at: "trainer/state")
+        try file.flush()
     }
 
     /// `orl sac --resume --steps MORE` (which sizes the buffer to the steps): a finished run

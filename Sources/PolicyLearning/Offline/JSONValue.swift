@@ -57,4 +57,15 @@ extension JSONValue {
             return self == other ? [] : [path.isEmpty ? "(the whole value)" : path]
         }
     }
+
+    /// `self` with every key of `defaults` it lacks added with the default's value, at every depth
+    /// where both are objects: a tree written before a setting existed, read as today's version
+    /// reads it. Keys only `self` has are kept.
+    public func addingMissingKeys(from defaults: JSONValue) -> JSONValue {
+        guard case var .object(mine) = self, case let .object(theirs) = defaults else { return self }
+        for (key, value) in theirs {
+            mine[key] = mine[key].map { $0.addingMissingKeys(from: value) } ?? value
+        }
+        return .object(mine)
+    }
 }

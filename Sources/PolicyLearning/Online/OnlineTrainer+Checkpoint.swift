@@ -3,7 +3,9 @@ import HDF5
 
 /// The trainer's counters and generator state, stored as JSON inside the checkpoint.
 struct OnlineTrainerState: Codable {
-    var configuration: OnlineTrainingConfiguration
+    /// The run's settings tree, read back tolerantly (``DefaultedSettings/reading(_:)``): a setting
+    /// added since the checkpoint was written takes its default instead of making it unreadable.
+    var configuration: JSONValue
     var step: Int
     var episode: Int
     var nextCheckpoint: Int
@@ -16,7 +18,7 @@ extension OnlineTrainer {
     /// Writes `checkpoint.h5` atomically: networks, optimizers and temperature (as ``Checkpoint``
     /// lays them out), then `replay/*` and `trainer/state` (JSON).
     func saveCheckpoint() throws {
-        let state = OnlineTrainerState(configuration: configuration, step: step, episode: episode,
+        let state = OnlineTrainerState(configuration: configuration.settingsTree, step: step, episode: episode,
                                        nextCheckpoint: nextCheckpointStep, rng: generatorState,
                                        evaluationSteps: evaluations.map(\.step),
                                        evaluationResults: evaluations.map(\.result))
@@ -60,8 +62,12 @@ extension OnlineTrainer {
         } catch {
             throw TrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
         }
+        var saved: OnlineTrainingConfiguration
+        do { saved = try OnlineTrainingConfiguration.reading(state.configuration) } catch {
+            throw TrainingError.checkpointMismatch(file: path, reason: "unreadable configuration (\(error))")
+        }
         // A run may be extended: more steps, and a replay buffer grown to hold them (never shrunk).
-        var saved = state.configuration, current = configuration
+        var current = configuration
         guard current.replayCapacity >= saved.replayCapacity else {
             throw TrainingError.checkpointMismatch(
                 file: path, reason: "its replay capacity \(saved.replayCapacity) is larger than this configuration's \(current.replayCapacity)")
@@ -70,8 +76,9 @@ extension OnlineTrainer {
         current.totalSteps = 0
         saved.replayCapacity = 0
         current.replayCapacity = 0
-        guard saved == current else {
-            let changed = (try? JSONValue(encoding: current).differences(from: JSONValue(encoding: saved))) ?? []
+        // Trees, not values: both sides then pass through the same encoding (a seed above 2^53 too).
+        let changed = current.settingsTree.differences(from: saved.settingsTree)
+        guard changed.isEmpty else {
             throw TrainingError.checkpointMismatch(
                 file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
                     + "only the total step count and a larger replay capacity may change")

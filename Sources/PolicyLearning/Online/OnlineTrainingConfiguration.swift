@@ -1,7 +1,7 @@
 /// Settings of online SAC training in an environment (the behaviour policies of the generated
 /// datasets are trained this way). Defaults follow SAC's paper and Spinning Up: 10,000 uniformly
 /// random actions first, one update per environment step from step 1,000 on.
-public struct OnlineTrainingConfiguration: Codable, Sendable, Equatable {
+public struct OnlineTrainingConfiguration: DefaultedSettings {
     /// Task name for ``makeEnvironment(named:maxEpisodeSteps:assets:)``.
     public var environment: String = "halfcheetah"
     /// Environment steps in total.

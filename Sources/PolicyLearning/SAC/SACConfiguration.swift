@@ -32,7 +32,8 @@ public struct SACConfiguration: DefaultedSettings {
     public var criticSpectralNorm: CriticSpectralNormalization? = nil
     /// Standardize the states at the actor's and critics' inputs with the dataset's per-feature
     /// mean and population std + 1e-3 (``ObservationStandardization``), as OfflineRL-Kit's RAMBO
-    /// runs do (`real_buffer.normalize_obs()`); off by default (raw states, as MOPO and MOBILE).
+    /// runs do (`real_buffer.normalize_obs()`; the RAMBO recipe turns it on); off by default (raw
+    /// states, as MOPO and MOBILE).
     public var standardizeObservations: Bool = false
 
     /// The defaults.
