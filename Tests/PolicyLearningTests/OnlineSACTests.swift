@@ -129,6 +129,9 @@ struct OnlineSACTests {
         var c = Self.pointMassConfiguration(steps: 0)
         #expect(throws: TrainingError.invalidConfiguration("totalSteps must be positive, got 0")) { try c.validate() }
         c.totalSteps = 10
+        c.sac.standardizeObservations = true                      // no dataset to take statistics from
+        #expect(throws: TrainingError.self) { try c.validate() }
+        c.sac.standardizeObservations = false
         c.environment = "cheetah-run"
         #expect(throws: EnvironmentError.self) {
             _ = try OnlineTrainer(configuration: c, directory: URL(fileURLWithPath: "/tmp/orl-never"), resume: false)

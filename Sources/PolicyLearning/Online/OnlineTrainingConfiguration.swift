@@ -40,6 +40,8 @@ public struct OnlineTrainingConfiguration: DefaultedSettings {
         try require(evaluationEpisodes > 0, "evaluationEpisodes must be positive")
         try require(replayCapacity > 0 && maxEpisodeSteps > 0, "replayCapacity and maxEpisodeSteps must be positive")
         try require(sac.critics >= 1 && sac.batchSize >= 1, "sac.critics and sac.batchSize must be positive")
+        try require(!sac.standardizeObservations,
+                    "sac.standardizeObservations standardizes with a dataset's state statistics; online SAC has no dataset")
     }
 }
 

@@ -33,7 +33,7 @@ public struct SACConfiguration: DefaultedSettings {
     /// Standardize the states at the actor's and critics' inputs with the dataset's per-feature
     /// mean and population std + 1e-3 (``ObservationStandardization``), as OfflineRL-Kit's RAMBO
     /// runs do (`real_buffer.normalize_obs()`; the RAMBO recipe turns it on); off by default (raw
-    /// states, as MOPO and MOBILE).
+    /// states, as MOPO and MOBILE). Offline runs only: online SAC has no dataset and refuses it.
     public var standardizeObservations: Bool = false
 
     /// The defaults.
