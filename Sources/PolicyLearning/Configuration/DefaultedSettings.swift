@@ -52,6 +52,14 @@ extension DefaultedSettings {
         }
     }
 
+    /// The dotted paths (`sac.critics`) at which this value differs from `saved`, a tree this
+    /// library wrote, perhaps by an earlier version: a key `saved` lacks counts as its default (a
+    /// setting added since, so an upgrade alone does not strand a run), a key only `saved` has
+    /// counts as a change. The rule a resumed run's settings are compared by.
+    public func changedSettings(since saved: JSONValue) -> [String] {
+        settingsTree.differences(from: saved.addingMissingKeys(from: Self().settingsTree))
+    }
+
     private static func decode(_ value: JSONValue) throws(SettingsError) -> Self {
         do {
             return try value.decode(as: Self.self)

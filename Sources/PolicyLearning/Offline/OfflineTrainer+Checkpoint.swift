@@ -166,11 +166,7 @@ extension OfflineTrainer {
     /// (`totalSteps` excepted: a finished run may be extended). A key `saved` lacks counts as its
     /// default, so a run begun before a setting was added resumes unless that setting is changed.
     public static func changedSettings(saved: JSONValue, current: OfflineTrainingConfiguration) -> [String] {
-        // A setting added since the run began is absent from its tree and reads as today's default
-        // (as ``OfflineAgentDescription/configuration()`` reads it), so an upgrade alone does not
-        // strand a run; set to anything else, it is a change.
-        let saved = saved.addingMissingKeys(from: OfflineTrainingConfiguration().settingsTree)
-        return current.settingsTree.differences(from: saved).filter { $0 != "totalSteps" }
+        current.changedSettings(since: saved).filter { $0 != "totalSteps" }
     }
 
     /// The SAC agent stored in a `final.h5` or `checkpoint.h5` of an offline run, with its description.

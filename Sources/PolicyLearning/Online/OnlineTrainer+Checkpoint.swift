@@ -3,8 +3,9 @@ import HDF5
 
 /// The trainer's counters and generator state, stored as JSON inside the checkpoint.
 struct OnlineTrainerState: Codable {
-    /// The run's settings tree, read back tolerantly (``DefaultedSettings/reading(_:)``): a setting
-    /// added since the checkpoint was written takes its default instead of making it unreadable.
+    /// The run's settings tree, compared on resume by ``DefaultedSettings/changedSettings(since:)``:
+    /// a setting added since the checkpoint was written counts as its default instead of making
+    /// the state unreadable.
     var configuration: JSONValue
     var step: Int
     var episode: Int
@@ -62,22 +63,16 @@ extension OnlineTrainer {
         } catch {
             throw TrainingError.checkpointMismatch(file: path, reason: "unreadable trainer state (\(error))")
         }
-        var saved: OnlineTrainingConfiguration
+        let saved: OnlineTrainingConfiguration
         do { saved = try OnlineTrainingConfiguration.reading(state.configuration) } catch {
             throw TrainingError.checkpointMismatch(file: path, reason: "unreadable configuration (\(error))")
         }
         // A run may be extended: more steps, and a replay buffer grown to hold them (never shrunk).
-        var current = configuration
-        guard current.replayCapacity >= saved.replayCapacity else {
+        guard configuration.replayCapacity >= saved.replayCapacity else {
             throw TrainingError.checkpointMismatch(
-                file: path, reason: "its replay capacity \(saved.replayCapacity) is larger than this configuration's \(current.replayCapacity)")
+                file: path, reason: "its replay capacity \(saved.replayCapacity) is larger than this configuration's \(configuration.replayCapacity)")
         }
-        saved.totalSteps = 0
-        current.totalSteps = 0
-        saved.replayCapacity = 0
-        current.replayCapacity = 0
-        // Trees, not values: both sides then pass through the same encoding (a seed above 2^53 too).
-        let changed = current.settingsTree.differences(from: saved.settingsTree)
+        let changed = configuration.changedSettings(since: state.configuration).filter { $0 != "totalSteps" && $0 != "replayCapacity" }
         guard changed.isEmpty else {
             throw TrainingError.checkpointMismatch(
                 file: path, reason: "it was made with a different configuration (changed: \(changed.joined(separator: ", "))); "
