@@ -8,6 +8,12 @@ import LinearAlgebra
 @Suite("Offline trainer: loop, logs, exact resume")
 struct OfflineTrainerTests {
     static func strip(_ row: [String: Double]) -> [String: Double] { row.filter { $0.key != "wall_seconds" } }
+    static func metadata(in run: URL) throws -> RunMetadata {
+        try JSONDecoder().decode(RunMetadata.self, from: Data(contentsOf: run.appendingPathComponent("metadata.json")))
+    }
+    static func fitSummary(in run: URL) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(contentsOf: run.appendingPathComponent("dynamics.json")))
+    }
 
     /// A MOPO run killed at step 300 (last checkpoint at 200) and resumed equals the uninterrupted
     /// 600-step run: parameters, temperature, model buffer, evaluations and log rows.
@@ -32,7 +38,13 @@ struct OfflineTrainerTests {
         #expect(throws: OfflineTrainingError.self) {
             _ = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: false)
         }
+        let firstStart = try Self.metadata(in: killedDirectory)
+        #expect(firstStart.resumes == nil)
         var resumed: OfflineTrainer! = try OfflineTrainer(configuration: config, directory: killedDirectory, resume: true)
+        // The resume is recorded beside the first start, which stays as it was.
+        let afterResume = try Self.metadata(in: killedDirectory)
+        #expect(afterResume.started == firstStart.started && afterResume.command == firstStart.command)
+        #expect(afterResume.resumes?.count == 1 && afterResume.resumes?.first?.blasKernels == BLASRuntime.coreName)
         #expect(resumed.step == 200)
         #expect(resumed.dynamicsFit == nil)     // the run's dynamics.h5 is reused, not refitted
         try resumed.run()
@@ -97,6 +109,27 @@ struct OfflineTrainerTests {
         let shared = try OfflineTrainer(configuration: other, directory: dir.url.appendingPathComponent("shared"), resume: false,
                                         dynamicsCache: recorded)
         #expect(shared.dynamicsFit == nil)
+        // A run that loads the cache records the fit it loaded: the fitting run's summary and the cache.
+        let fitted = try Self.fitSummary(in: dir.url.appendingPathComponent("records"))
+        let loaded = try Self.fitSummary(in: dir.url.appendingPathComponent("shared"))
+        #expect(fitted["epochs"] != nil && fitted["cache"] == nil && loaded["cache"] == recorded)
+        #expect(loaded.filter { $0.key != "cache" } == fitted)
+
+        // A fit of its own cut short before the cache existed is dropped when the run loads the cache.
+        let stale = dir.url.appendingPathComponent("stale")
+        let partialFit = stale.appendingPathComponent(OfflineTrainer.dynamicsFitFileName).path
+        try FileManager.default.createDirectory(at: stale, withIntermediateDirectories: true)
+        try Data("partial".utf8).write(to: URL(fileURLWithPath: partialFit))
+        _ = try OfflineTrainer(configuration: other, directory: stale, resume: true, dynamicsCache: recorded)
+        #expect(!FileManager.default.fileExists(atPath: partialFit))
+        // An unreadable metadata.json stops a resume, named, and is left as it is.
+        let metadataFile = stale.appendingPathComponent("metadata.json")
+        try Data("{".utf8).write(to: metadataFile)
+        let unreadable = #expect(throws: OfflineTrainingError.self) {
+            _ = try OfflineTrainer(configuration: other, directory: stale, resume: true, dynamicsCache: recorded)
+        }
+        #expect(unreadable.map { "\($0)" }?.contains("metadata.json") == true)
+        #expect(try Data(contentsOf: metadataFile) == Data("{".utf8))
 
         // `dynamicsSeed` d fits exactly the model of the seed-d run, whatever the run's own seed.
         var reseeded = config

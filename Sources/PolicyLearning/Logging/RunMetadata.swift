@@ -3,7 +3,8 @@ import LinearAlgebra
 import OfflineData
 
 /// What a run records beside its results: the library version, the git revision of the checkout,
-/// the executable's SHA-256, the command line, the seed, the start time and the OpenBLAS kernels.
+/// the executable's SHA-256, the command line, the seed, the start time and the OpenBLAS kernels,
+/// then the same of each resume (a long run may be resumed by another build or on another machine).
 public struct RunMetadata: Codable, Sendable {
     /// Library version.
     public var library: String
@@ -23,6 +24,23 @@ public struct RunMetadata: Codable, Sendable {
     /// for a long queue while the checkout moves on. `nil` where it cannot be read, and in records
     /// made before it was kept.
     public var executableSHA256: String?
+    /// Each later start from the run's checkpoint, in order: `nil` for a run never resumed, and in
+    /// records made before resumes were kept.
+    public var resumes: [Resume]?
+
+    /// One resume of a run: when, and by which build, checkout and kernels.
+    public struct Resume: Codable, Sendable, Equatable {
+        /// Start time of the resuming process, ISO 8601.
+        public var started: String
+        /// Commit of the checkout the resuming process ran in.
+        public var gitRevision: String
+        /// SHA-256 of the resuming executable.
+        public var executableSHA256: String?
+        /// The resuming process's OpenBLAS kernel set.
+        public var blasKernels: String?
+        /// The resuming process's command line.
+        public var command: [String]
+    }
 
     /// Metadata of the current process.
     public static func current(seed: UInt64) -> RunMetadata {
@@ -30,6 +48,29 @@ public struct RunMetadata: Codable, Sendable {
                     command: CommandLine.arguments, seed: seed,
                     started: ISO8601DateFormatter().string(from: Date()), blasKernels: BLASRuntime.coreName,
                     executableSHA256: executableDigest)
+    }
+
+    /// Appends the current process to the `resumes` of the metadata file at `path`, atomically
+    /// (writing the current process's metadata where the file is missing, as after a kill between
+    /// a run's first files). Throws where the file is unreadable, leaving it as it is.
+    public static func recordResume(at path: String, seed: UInt64) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            try write(current(seed: seed), to: path)
+            return
+        }
+        var metadata = try JSONDecoder().decode(RunMetadata.self, from: data)
+        let now = current(seed: metadata.seed)
+        metadata.resumes = (metadata.resumes ?? []) + [Resume(started: now.started, gitRevision: now.gitRevision,
+                                                              executableSHA256: now.executableSHA256,
+                                                              blasKernels: now.blasKernels, command: now.command)]
+        try write(metadata, to: path)
+    }
+
+    /// Writes `metadata` as sorted, indented JSON, atomically.
+    public static func write(_ metadata: RunMetadata, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try encoder.encode(metadata), to: path)
     }
 
     /// The running executable's SHA-256, read once per process.

@@ -11,6 +11,9 @@ struct DynamicsCacheRecord: Codable, Equatable {
     var fitSeed: UInt64
     /// The ensemble and its fit.
     var dynamics: DynamicsEnsembleConfiguration
+    /// The fitting run's summary (epochs, stop reason, holdout errors, elites), copied into the
+    /// `dynamics.json` of each run that loads the cache; not a setting, so never compared.
+    var fit: [String: String]?
 
     init(_ configuration: OfflineTrainingConfiguration) {
         dataset = configuration.dataset
@@ -40,8 +43,11 @@ struct DynamicsCacheRecord: Codable, Equatable {
 
     /// The dotted paths of the settings that differ (`dynamics.learningRate`, `fitSeed`).
     func differences(from run: DynamicsCacheRecord) -> [String] {
-        guard let mine = try? JSONValue(encoding: self), let theirs = try? JSONValue(encoding: run) else {
-            return self == run ? [] : ["(the whole record)"]
+        var settings = self, other = run
+        settings.fit = nil
+        other.fit = nil
+        guard let mine = try? JSONValue(encoding: settings), let theirs = try? JSONValue(encoding: other) else {
+            return settings == other ? [] : ["(the whole record)"]
         }
         return mine.differences(from: theirs)
     }

@@ -23,8 +23,9 @@ import HDF5
 /// `none` there is no model and the loop trains on the data alone (model-free algorithms). The
 /// learner is ``SACAgent`` unless an ``OfflineAgentFactory`` plug-in supplies another ``OfflineAgent``.
 ///
-/// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed),
-/// `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary), `progress.jsonl` and
+/// Files in the run directory: `config.json`, `metadata.json` (git revision, command, seed; the
+/// same for each resume), `dynamics.h5` (the fitted model) and `dynamics.json` (its fit summary;
+/// for a fit loaded from `dynamicsCache`, the cache's path and its fitting run's summary), `progress.jsonl` and
 /// `progress.csv` (one row per evaluation), `checkpoint.h5` (the latest resume point) and
 /// `final.h5` (the trained agent), `dataset.json` (the dataset's path, size and SHA-256),
 /// `timing.json` (clock readings) and `.lock` (the owner's PID). A
@@ -169,9 +170,13 @@ public final class OfflineTrainer {
             }
         }
         try AtomicFile.write(try Self.prettyJSON(configuration.settingsTree), to: configFile)
+        let metadataFile = directory.appendingPathComponent("metadata.json").path
         if !hasRun {
-            try AtomicFile.write(try Self.prettyJSON(RunMetadata.current(seed: configuration.seed)),
-                                 to: directory.appendingPathComponent("metadata.json").path)
+            try RunMetadata.write(RunMetadata.current(seed: configuration.seed), to: metadataFile)
+        } else {
+            do { try RunMetadata.recordResume(at: metadataFile, seed: configuration.seed) } catch {
+                throw OfflineTrainingError.checkpointMismatch(file: metadataFile, reason: "unreadable (\(error))")
+            }
         }
 
         // Dataset and task.
@@ -232,7 +237,8 @@ public final class OfflineTrainer {
                 try ensemble.load(from: dynamicsFile)
                 report?("dynamics: loaded \(dynamicsFile)")
             } else if let dynamicsCache, fm.fileExists(atPath: dynamicsCache) {
-                if let record = try DynamicsCacheRecord.read(for: dynamicsCache) {
+                let record = try DynamicsCacheRecord.read(for: dynamicsCache)
+                if let record {
                     let differences = record.differences(from: DynamicsCacheRecord(configuration))
                     guard differences.isEmpty else {
                         throw OfflineTrainingError.invalidConfiguration(
@@ -243,6 +249,8 @@ public final class OfflineTrainer {
                 }
                 try ensemble.load(from: dynamicsCache)
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
+                try? fm.removeItem(atPath: dynamicsFitFile)   // an own fit cut short before the cache existed
+                try Self.writeFitSummary(record?.fit ?? [:], cache: dynamicsCache, in: directory)
                 report?("dynamics: loaded cached fit \(dynamicsCache)")
             } else {
                 // A fit killed midway continues from its last whole epoch (dynamics-fit.h5).
@@ -269,16 +277,18 @@ public final class OfflineTrainer {
                 dynamicsFit = fit
                 try AtomicFile.produce(dynamicsFile) { temporary in try ensemble.save(to: temporary) }
                 try? fm.removeItem(atPath: dynamicsFitFile)
-                if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
-                    try DynamicsCacheRecord(configuration).write(for: dynamicsCache)   // first, so a cache never lacks one
-                    try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
-                }
                 let summary: [String: String] = [
                     "epochs": String(fit.epochs), "stop_reason": fit.stopReason.rawValue,
                     "holdout_errors": fit.holdoutErrors.map { String($0) }.joined(separator: " "),
                     "elites": fit.elites.map(String.init).joined(separator: " "),
                     "train_count": String(fit.trainCount), "holdout_count": String(fit.holdoutCount)]
-                try AtomicFile.write(try Self.prettyJSON(summary), to: directory.appendingPathComponent("dynamics.json").path)
+                if let dynamicsCache, !fm.fileExists(atPath: dynamicsCache) {
+                    var record = DynamicsCacheRecord(configuration)
+                    record.fit = summary
+                    try record.write(for: dynamicsCache)   // first, so a cache never lacks one
+                    try AtomicFile.produce(dynamicsCache) { temporary in try ensemble.save(to: temporary) }
+                }
+                try Self.writeFitSummary(summary, cache: nil, in: directory)
                 fitSeconds = fit.elapsedSeconds
                 report?("dynamics: \(fit.epochs) epochs (\(fit.stopReason.rawValue)), elites \(fit.elites), \(String(format: "%.0f", fit.elapsedSeconds)) s")
             }
@@ -317,6 +327,15 @@ public final class OfflineTrainer {
         }
         log = try TrainingLog(directory: directory, keepThroughStep: resuming ? step : nil)
         if let fitSeconds { try recordTiming(["dynamics_fit_seconds": fitSeconds]) }
+    }
+
+    /// Writes the run's `dynamics.json`: its fit's summary, and for a fit loaded from a cache the
+    /// cache's path beside the summary its fitting run left in the cache's record (none in records
+    /// written before summaries were kept).
+    static func writeFitSummary(_ summary: [String: String], cache: String?, in directory: URL) throws {
+        var summary = summary
+        if let cache { summary["cache"] = cache }
+        try AtomicFile.write(try prettyJSON(summary), to: directory.appendingPathComponent("dynamics.json").path)
     }
 
     /// The dataset a run was made on: `dataset.json` (path, size, SHA-256), written at its start; a

@@ -82,8 +82,9 @@ public final class OnlineTrainer {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             try AtomicFile.write(try encoder.encode(configuration), to: directory.appendingPathComponent("config.json").path)
-            try AtomicFile.write(try encoder.encode(RunMetadata.current(seed: configuration.seed)),
-                                 to: directory.appendingPathComponent("metadata.json").path)
+            try RunMetadata.write(RunMetadata.current(seed: configuration.seed), to: directory.appendingPathComponent("metadata.json").path)
+        } else {
+            try RunMetadata.recordResume(at: directory.appendingPathComponent("metadata.json").path, seed: configuration.seed)
         }
     }
 
