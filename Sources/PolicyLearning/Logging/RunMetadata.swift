@@ -53,6 +53,9 @@ public struct RunMetadata: Codable, Sendable {
     /// Appends the current process to the `resumes` of the metadata file at `path`, atomically
     /// (writing the current process's metadata where the file is missing, as after a kill between
     /// a run's first files). Throws where the file is unreadable, leaving it as it is.
+    /// - Parameters:
+    ///   - path: the run's `metadata.json`.
+    ///   - seed: the run's seed, recorded where the file is missing.
     public static func recordResume(at path: String, seed: UInt64) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             try write(current(seed: seed), to: path)
