@@ -123,6 +123,17 @@ struct OnlineSACTests {
         var other = Self.pointMassConfiguration(steps: 400)
         other.sac.discount = 0.5
         #expect(throws: TrainingError.self) { _ = try OnlineTrainer(configuration: other, directory: run, resume: true) }
+
+        // An unreadable metadata.json stops the resume with a named error and is left as it is.
+        let metadata = run.appendingPathComponent("metadata.json")
+        try Data("{ not json".utf8).write(to: metadata)
+        #expect {
+            _ = try OnlineTrainer(configuration: Self.pointMassConfiguration(steps: 200), directory: run, resume: true)
+        } throws: { error in
+            guard case let TrainingError.checkpointMismatch(file, reason)? = error as? TrainingError else { return false }
+            return file == metadata.path && reason.hasPrefix("unreadable")
+        }
+        #expect(try String(contentsOf: metadata, encoding: .utf8) == "{ not json")
     }
 
     @Test func badConfigurationsAndTasksAreRejected() {

@@ -84,7 +84,10 @@ public final class OnlineTrainer {
             try AtomicFile.write(try encoder.encode(configuration), to: directory.appendingPathComponent("config.json").path)
             try RunMetadata.write(RunMetadata.current(seed: configuration.seed), to: directory.appendingPathComponent("metadata.json").path)
         } else {
-            try RunMetadata.recordResume(at: directory.appendingPathComponent("metadata.json").path, seed: configuration.seed)
+            let metadataFile = directory.appendingPathComponent("metadata.json").path
+            do { try RunMetadata.recordResume(at: metadataFile, seed: configuration.seed) } catch {
+                throw TrainingError.checkpointMismatch(file: metadataFile, reason: "unreadable (\(error))")
+            }
         }
     }
 
