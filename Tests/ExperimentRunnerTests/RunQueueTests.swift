@@ -64,6 +64,9 @@ struct RunQueueTests {
         #expect(arguments[1].hasSuffix("again") && arguments[1].components(separatedBy: "--resume").count == 2)   // once
         #expect(!arguments[4].contains("--resume"))                            // a new run starts afresh
         #expect(lines.contains { $0.hasPrefix("FAILED") && $0.contains("exit 3") && $0.contains("test.txt:4") })
+        // Each run that ends is said to have finished (with its time here), as is the one skipped.
+        let finishedLines = lines.filter { $0.hasPrefix("finished") }
+        #expect(finishedLines.count == 4 && finishedLines.filter { $0.hasSuffix("(this process: 0 min)") }.count == 3)
 
         // The finished runs' records are archived with the marker; failed and busy ones are not.
         for name in ["killed", "again", "fresh"] {
