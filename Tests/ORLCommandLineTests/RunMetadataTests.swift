@@ -24,4 +24,12 @@ struct RunMetadataTests {
         #expect(metadata.executableSHA256 == (try SHA256Checksum.hexDigest(ofFileAt: executable.path)))
         #expect(metadata.executableSHA256?.count == 64)
     }
+
+    /// A queue starts its runs as `/proc/self/exe`; the record names the file instead.
+    @Test func theCommandNamesTheExecutableRatherThanProcSelfExe() throws {
+        let command = RunMetadata.readableCommand(["/proc/self/exe", "train", "--seed", "1"])
+        #expect(command.first == (try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")))
+        #expect(command.first != "/proc/self/exe" && command.dropFirst() == ["train", "--seed", "1"])
+        #expect(RunMetadata.readableCommand(["/work/bin/orl", "train"]) == ["/work/bin/orl", "train"])
+    }
 }

@@ -45,9 +45,18 @@ public struct RunMetadata: Codable, Sendable {
     /// Metadata of the current process.
     public static func current(seed: UInt64) -> RunMetadata {
         RunMetadata(library: OfflineRLVersion.string, gitRevision: gitRevision(),
-                    command: CommandLine.arguments, seed: seed,
+                    command: readableCommand(CommandLine.arguments), seed: seed,
                     started: ISO8601DateFormatter().string(from: Date()), blasKernels: BLASRuntime.coreName,
                     executableSHA256: executableDigest)
+    }
+
+    /// `arguments` with a leading `/proc/self/exe` (how `orl reproduce` starts each run, so that a
+    /// rebuild cannot swap the binary under a queue) replaced by the file that link names, so a
+    /// record says which executable ran; other command lines are returned unchanged.
+    public static func readableCommand(_ arguments: [String]) -> [String] {
+        guard arguments.first == "/proc/self/exe",
+              let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return arguments }
+        return [target] + arguments.dropFirst()
     }
 
     /// Appends the current process to the `resumes` of the metadata file at `path`, atomically
