@@ -84,7 +84,7 @@ public struct RunQueue {
         say("running", run.directory + (current == .resumable ? " (resuming)" : ""))
         let failureMarker = (run.directory as NSString).appendingPathComponent(RunLineState.failureMarker)
         try? FileManager.default.removeItem(atPath: failureMarker)
-        let started = Date()
+        let started = monotonicSeconds()
         let exitStatus: Int32
         do {
             exitStatus = try launcher.launch(arguments: run.arguments + (resume ? ["--resume"] : []),
@@ -106,7 +106,7 @@ public struct RunQueue {
             do { try archive.archive(run.directory) } catch { say("WARNING", "archiving \(run.directory) failed (\(error))") }
         }
         // Said when it ends too, so that a log shows each run's end, not only the next run's start.
-        say("finished", run.directory + " (this process: \(Int((Date().timeIntervalSince(started) / 60).rounded())) min)")
+        say("finished", run.directory + " (this process: \(Int(((monotonicSeconds() - started) / 60).rounded())) min)")
         return .finished
     }
 
