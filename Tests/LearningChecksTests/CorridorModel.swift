@@ -18,11 +18,14 @@ final class CorridorModel: DynamicsModel {
         /// MOREC); otherwise those members also disagree about where the step leads.
         var nextShift: Float = 0
 
-        /// A next-state trap: half the members are exact (reward 0), the other half pay 4 and put
-        /// the walker 1 back, so a learner that trusts a random member loiters in the zone
-        /// (expected model reward 2 a step); no member reports a standard deviation, so MOPO's
-        /// penalty is 0 here.
-        static let nextState = Trap(meanReward: 2, spread: 2, reportedStd: 0, nextShift: -1)
+        /// A next-state trap off the way to the far end, between the start and the near end: half
+        /// the members are exact (reward 0), the other half pay 6 and put the walker 1 further
+        /// right, so a learner that trusts a random member loiters there (expected model reward 3
+        /// a step, worth about 15 at γ = 0.9 even with the real rows' 0 mixed in, against the far
+        /// end's 10); no member reports a standard deviation, so MOPO's penalty is 0 here. A lure
+        /// of 2 a step on the far end's path (the first version) tied MBPO's choice (about 10
+        /// either way), so whether it was caught depended on the seed and the BLAS kernels.
+        static let nextState = Trap(zone: -0.95 ... -0.25, meanReward: 3, spread: 3, reportedStd: 0, nextShift: 1)
     }
 
     let members: Int

@@ -3,8 +3,8 @@ import Testing
 import LinearAlgebra
 
 /// `Tensor.ensembleSiLUForward`, the blocked tape-free pass behind model rollouts: against a
-/// layer-by-layer computation, bit-identical whatever the workers and the claiming order, and its
-/// SiLU kernel's versions against FastMath's scalar formula.
+/// layer-by-layer computation, bit-identical for the same blocks whichever worker claims them, and
+/// its SiLU kernel's versions against FastMath's scalar formula.
 @Suite("Ensemble forward in row blocks")
 struct EnsembleForwardTests {
     /// Three layers 9 → 16 → 12 → 5 of `members` members.
@@ -56,7 +56,10 @@ struct EnsembleForwardTests {
         }
     }
 
-    @Test("grouped rows go through their own member, blocks of any size give the same bits")
+    /// Blocks of other sizes agree to rounding, not to the bit: OpenBLAS may round a row
+    /// differently with other rows in the same call (0.3.21's `Haswell` kernels do; its
+    /// `Sandybridge` and `Cooperlake` ones did not here), so the block size is fixed in the library.
+    @Test("grouped rows go through their own member; the same blocks give the same bits, any block size the same values")
     func groupedAndDeterministic() {
         var rng = RandomGenerator(seed: 5)
         let (weights, biases) = Self.layers(members: 4, rng: &rng)
@@ -65,19 +68,23 @@ struct EnsembleForwardTests {
         // Members 2, 0, 3 own rows [0, 200), [200, 201), [201, 530); member 1 none.
         let groups = [(member: 2, inputRow: 0, outputRow: 0, rows: 200), (member: 0, inputRow: 200, outputRow: 200, rows: 1),
                       (member: 1, inputRow: 201, outputRow: 201, rows: 0), (member: 3, inputRow: 201, outputRow: 201, rows: 329)]
-        let runs = [256, 100, 33].map { blockRows in
+        let run = { (blockRows: Int) in
             Tensor.ensembleSiLUForward(x, weights: weights, biases: biases,
                                        blocks: EnsembleRowBlock.groups(groups, blockRows: blockRows), outputRows: rows).scalars
         }
-        #expect(runs[1].map(\.bitPattern) == runs[0].map(\.bitPattern))
-        #expect(runs[2].map(\.bitPattern) == runs[0].map(\.bitPattern))
+        // 35 blocks of at most 16 rows: with several workers, runs claim them in different orders.
+        let small = run(16).map(\.bitPattern)
+        for _ in 0..<5 { #expect(run(16).map(\.bitPattern) == small) }
         let xs = x.scalars
-        for g in groups where g.rows > 0 {
-            let expected = Self.reference(Array(xs[(g.inputRow * 9)..<((g.inputRow + g.rows) * 9)]), rows: g.rows, member: g.member,
-                                          weights: weights, biases: biases)
-            let got = Array(runs[0][(g.outputRow * 5)..<((g.outputRow + g.rows) * 5)])
-            let worst = zip(got, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
-            #expect(worst < 1e-4, "member \(g.member): relative error \(worst)")
+        for blockRows in [256, 100, 33, 16] {
+            let y = run(blockRows)
+            for g in groups where g.rows > 0 {
+                let expected = Self.reference(Array(xs[(g.inputRow * 9)..<((g.inputRow + g.rows) * 9)]), rows: g.rows, member: g.member,
+                                              weights: weights, biases: biases)
+                let got = Array(y[(g.outputRow * 5)..<((g.outputRow + g.rows) * 5)])
+                let worst = zip(got, expected).map { abs($0 - $1) / max(1, abs($1)) }.max() ?? 0
+                #expect(worst < 1e-4, "blocks of \(blockRows), member \(g.member): relative error \(worst)")
+            }
         }
     }
 
