@@ -175,11 +175,44 @@ int orl_blas_num_threads(void) { return openblas_get_num_threads ? openblas_get_
 // when a caller asks for one BLAS thread (Tensor.parallelGemm splits work itself then). On the
 // SAC benchmarks that spinning was about 30% of all CPU samples. OpenBLAS restarts its pool by
 // itself on the next call that wants threads (the same path it uses after fork()).
-void orl_blas_set_num_threads(int threads) {
-    if (!openblas_set_num_threads || threads <= 0) return;
+//
+// OpenBLAS's thread count and pool are process-wide and not safe to change from two threads at
+// once: two trainers that each went down to one thread and back on their own shut the pool down
+// twice, and the second shutdown joined a thread id already reused by another thread (a hang seen
+// with tests run in parallel). So every change goes through one mutex, and trainers take counted
+// holds instead of saving and restoring the count themselves.
+namespace {
+std::mutex threadCountMutex;
+int singleThreadHolds = 0;
+int threadsBeforeHolds = 1;
+
+void setThreadsLocked(int threads) {
     const int before = orl_blas_num_threads();
     openblas_set_num_threads(threads);
     if (threads == 1 && before > 1 && blas_thread_shutdown_) blas_thread_shutdown_();
+}
+} // namespace
+
+void orl_blas_set_num_threads(int threads) {
+    if (!openblas_set_num_threads || threads <= 0) return;
+    std::lock_guard<std::mutex> lock(threadCountMutex);
+    setThreadsLocked(threads);
+}
+
+void orl_blas_single_thread_begin(void) {
+    if (!openblas_set_num_threads) return;
+    std::lock_guard<std::mutex> lock(threadCountMutex);
+    if (singleThreadHolds++ == 0) {
+        threadsBeforeHolds = orl_blas_num_threads();
+        if (threadsBeforeHolds != 1) setThreadsLocked(1);
+    }
+}
+
+void orl_blas_single_thread_end(void) {
+    if (!openblas_set_num_threads) return;
+    std::lock_guard<std::mutex> lock(threadCountMutex);
+    if (singleThreadHolds == 0) return;
+    if (--singleThreadHolds == 0 && threadsBeforeHolds != 1) setThreadsLocked(threadsBeforeHolds);
 }
 
 } // extern "C"

@@ -41,6 +41,18 @@ public enum BLASRuntime {
         set { orl_blas_set_num_threads(Int32(newValue)) }
     }
 
+    /// Holds OpenBLAS at one thread until the matching ``endSingleThreaded()``, for code that
+    /// splits its products across cores itself (the trainers, with ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``).
+    ///
+    /// Holds nest and may be taken from several threads at once, such as trainers running side by
+    /// side in one process: the first hold sets one thread, the last ``endSingleThreaded()``
+    /// restores the count the first hold found, and no change of the count races another. A
+    /// thread that sets ``threads`` itself while holds are taken changes it for every holder.
+    public static func beginSingleThreaded() { orl_blas_single_thread_begin() }
+
+    /// Releases a hold taken by ``beginSingleThreaded()``.
+    public static func endSingleThreaded() { orl_blas_single_thread_end() }
+
     /// Runs `body` with OpenBLAS on `count` threads and restores the previous count afterwards,
     /// also when `body` throws (the count is process-wide).
     public static func withThreads<T, E: Error>(_ count: Int, _ body: () throws(E) -> T) throws(E) -> T {

@@ -56,9 +56,15 @@ int orl_cpu_supports_avx2(void);
 /// call it while no other thread runs BLAS. Returns ORL_OK or ORL_INVALID_ARGUMENT.
 int orl_blas_select_core(const char *name);
 
-/// Number of threads OpenBLAS uses, and a setter.
+/// Number of threads OpenBLAS uses, and a setter (serialised with the holds below).
 int orl_blas_num_threads(void);
 void orl_blas_set_num_threads(int threads);
+
+/// Holds OpenBLAS at one thread until the matching orl_blas_single_thread_end(). Holds nest and
+/// may be taken from several threads at once (trainers running side by side): the first sets one
+/// thread, the last restores the count the first found. Thread-safe.
+void orl_blas_single_thread_begin(void);
+void orl_blas_single_thread_end(void);
 
 // MARK: - Worker pool (worker_pool.cpp)
 

@@ -260,9 +260,8 @@ public final class OfflineTrainer {
                 } else {
                     report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
                 }
-                let savedThreads = BLASRuntime.threads
-                BLASRuntime.threads = 1   // members split across cores by Tensor.parallelGemm, as in run()
-                defer { BLASRuntime.threads = savedThreads }
+                BLASRuntime.beginSingleThreaded()   // members split across cores by Tensor.parallelGemm, as in run()
+                defer { BLASRuntime.endSingleThreaded() }
                 let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG, resumingFrom: partial, progress: { epoch in
                     report?(String(format: "dynamics epoch %d  train loss %.4f  holdout mse %.5f  (%.0f s)",
                                    epoch.epoch, epoch.trainLoss, epoch.holdoutLoss, epoch.elapsedSeconds))
@@ -359,9 +358,8 @@ public final class OfflineTrainer {
     /// Trains until ``OfflineTrainingConfiguration/totalSteps`` (or until `stopAfter` updates,
     /// leaving the run resumable as a kill would), calling `progress` about every 2 s.
     public func run(stopAfter: Int? = nil, progress: ((OfflineProgress) -> Void)? = nil) throws {
-        let savedThreads = BLASRuntime.threads
-        BLASRuntime.threads = 1   // small products: split across cores by Tensor.parallelGemm instead
-        defer { BLASRuntime.threads = savedThreads }
+        BLASRuntime.beginSingleThreaded()   // small products: split across cores by Tensor.parallelGemm instead
+        defer { BLASRuntime.endSingleThreaded() }
 
         let total = configuration.totalSteps, stop = Swift.min(stopAfter ?? total, total)
         let o = realBuffer.observationDimension, a = realBuffer.actionDimension

@@ -93,9 +93,8 @@ public final class OnlineTrainer {
 
     /// Trains until ``OnlineTrainingConfiguration/totalSteps``, calling `progress` about every 2 s.
     public func run(progress: ((ProgressLine) -> Void)? = nil) throws {
-        let savedThreads = BLASRuntime.threads
-        BLASRuntime.threads = 1   // small products: split across cores by Tensor.parallelGemm instead
-        defer { BLASRuntime.threads = savedThreads }
+        BLASRuntime.beginSingleThreaded()   // small products: split across cores by Tensor.parallelGemm instead
+        defer { BLASRuntime.endSingleThreaded() }
 
         let o = environment.observationSpec.dimension, a = environment.actionSpec.dimension
         let low = environment.actionSpec.low, high = environment.actionSpec.high
