@@ -80,8 +80,8 @@ struct OfflineCorridorTests {
     }
 
     /// Members that disagree about the next state (``CorridorModel/Trap/nextState``: half of them
-    /// pay a spurious 6 and put the walker 1 further right) trap MBPO in the zone; MOBILE's penalty (the
-    /// spread of the bootstrapped value over the members' next states, β = 4) and MOREC's filter
+    /// pay a spurious 6 and put the walker 1 further right) trap MBPO in the zone; MOBILE's
+    /// penalty (the spread of the bootstrapped value over the members' next states, β = 4) and MOREC's filter
     /// (the candidate whose next state the learned dynamics reward scores highest: the exact one)
     /// each walk through to the far end. No member reports a standard deviation, so MOPO's penalty,
     /// under MOREC's filter, is 0: the filter alone avoids the trap.
