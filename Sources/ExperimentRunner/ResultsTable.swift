@@ -123,7 +123,7 @@ public struct ResultsTable: Sendable {
                      "|" + String(repeating: " --- |", count: header.count)]
         for row in rows {
             var cells = [row.dataset, row.arm, "\(row.finished)/\(row.listed)",
-                         row.finished == 0 ? "not run yet" : Self.plusMinus(row.mean, row.standardDeviation),
+                         row.finished == 0 ? "none finished" : Self.plusMinus(row.mean, row.standardDeviation),
                          row.scores.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.number($0.value))" }.joined(separator: ", ")]
             if spec.reference != nil { cells.append(row.reference.map(Self.number) ?? "") }
             if spec.behaviour != nil { cells.append(row.behaviour.map(Self.number) ?? "") }

@@ -76,7 +76,7 @@ struct ResultsTableTests {
         #expect(table.rows[0].mean == 37.5 && table.rows[0].reference == 99 && table.rows[0].wallMinutes == 3)
         #expect(table.rows[1].finished == 0 && table.rows[1].listed == 1 && table.rows[1].mean.isNaN)
         #expect(table.comparisons.isEmpty)             // b has no finished run
-        #expect(table.markdown.contains("not run yet"))
+        #expect(table.markdown.contains("none finished"))
         #expect(table.markdown.contains("| 37.5 ± 17.7 |"))
 
         // One finished seed: its score, no spread of zero.
