@@ -5,6 +5,7 @@
 // OpenBLAS reads OPENBLAS_CORETYPE only in its load-time constructor, so this file re-runs its
 // dynamic-arch initialisation once, early, after checking the CPU really has the instructions.
 #include "CArmadillo.h"
+#include "blas_pool_lock.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -134,6 +135,11 @@ __attribute__((constructor)) void orlBLASConstructor() { orl_blas_ensure_fast_pa
 
 } // namespace
 
+std::shared_mutex &orl::blasPoolLock() {
+    static std::shared_mutex lock;
+    return lock;
+}
+
 extern "C" {
 
 const char *orl_blas_corename(void) {
@@ -188,8 +194,14 @@ int threadsBeforeHolds = 1;
 
 void setThreadsLocked(int threads) {
     const int before = orl_blas_num_threads();
-    openblas_set_num_threads(threads);
-    if (threads == 1 && before > 1 && blas_thread_shutdown_) blas_thread_shutdown_();
+    if (threads == 1 && before > 1 && blas_thread_shutdown_) {
+        // Wait for products running on the pool (gemm.cpp holds the lock shared around them).
+        std::unique_lock<std::shared_mutex> pool(orl::blasPoolLock());
+        openblas_set_num_threads(1);
+        blas_thread_shutdown_();
+    } else {
+        openblas_set_num_threads(threads);
+    }
 }
 } // namespace
 

@@ -36,4 +36,31 @@ struct BLASThreadHoldTests {
             exit(0)
         }
     }
+
+    /// A hold taken while another thread runs a product on OpenBLAS's own threads must not stop
+    /// those threads under it (the first holds did: the other thread then waited for its share of
+    /// the product forever). One thread multiplies 384×384 matrices on two BLAS threads while
+    /// another takes and releases holds; a watchdog turns a hang into a failure.
+    @Test func aHoldWaitsForAnotherThreadsThreadedProduct() async {
+        await #expect(processExitsWith: .success) {
+            DispatchQueue.global().async { sleep(60); _exit(90) }   // _exit: exit() would wait for BLAS threads
+            BLASRuntime.threads = 2
+            guard BLASRuntime.threads == 2 else { exit(0) }
+            var rng = RandomGenerator(seed: 6)
+            let a = Tensor.normal([384, 384], rng: &rng), b = Tensor.normal([384, 384], rng: &rng)
+            let expected = a.matmul(b).scalars
+            DispatchQueue.concurrentPerform(iterations: 2) { worker in
+                for _ in 0..<2000 {
+                    if worker == 0 {
+                        let product = a.matmul(b).scalars
+                        if zip(product, expected).contains(where: { abs($0 - $1) > 1e-2 }) { exit(20) }
+                    } else {
+                        BLASRuntime.beginSingleThreaded()
+                        BLASRuntime.endSingleThreaded()
+                    }
+                }
+            }
+            exit(0)
+        }
+    }
 }
