@@ -3,7 +3,6 @@
 #include "blas_pool_lock.h"
 
 #include <cstdint>
-#include <mutex>
 
 // CBLAS prototypes (stable ABI), declared here so the shim needs no BLAS header path.
 extern "C" {
