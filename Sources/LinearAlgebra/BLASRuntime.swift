@@ -42,7 +42,7 @@ public enum BLASRuntime {
     }
 
     /// Holds OpenBLAS at one thread until the matching ``endSingleThreaded()``, for code that
-    /// splits its products across cores itself (the trainers, with ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``).
+    /// splits its products across cores itself (the trainers, with ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:split:)``).
     ///
     /// Holds nest and may be taken from several threads at once, such as trainers running side by
     /// side in one process: the first hold sets one thread, the last ``endSingleThreaded()``

@@ -9,7 +9,7 @@ import Glibc
 // OpenBLAS's per-call thread synchronisation, which is slow and unstable on shared 2-vCPU
 // machines (measured: `Experiments/performance/README.md`).
 
-/// Settings of ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:)``.
+/// Settings of ``Tensor/parallelGemm(_:_:into:transposeA:transposeB:alpha:beta:split:)``.
 public enum ParallelGemm {
     /// Worker threads used when BLAS itself is single-threaded: the CPUs the process may run on
     /// (its affinity mask, so a process pinned to one core with `taskset` does not split work
