@@ -54,8 +54,14 @@ public enum BLASRuntime {
     public static func endSingleThreaded() { orl_blas_single_thread_end() }
 
     /// Runs `body` with OpenBLAS on `count` threads and restores the previous count afterwards,
-    /// also when `body` throws (the count is process-wide).
+    /// also when `body` throws (the count is process-wide). One thread is a counted hold
+    /// (``beginSingleThreaded()``), so it is safe beside trainers on other threads.
     public static func withThreads<T, E: Error>(_ count: Int, _ body: () throws(E) -> T) throws(E) -> T {
+        if count == 1 {
+            beginSingleThreaded()
+            defer { endSingleThreaded() }
+            return try body()
+        }
         let saved = threads
         threads = count
         defer { threads = saved }

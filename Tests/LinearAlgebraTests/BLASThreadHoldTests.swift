@@ -37,6 +37,29 @@ struct BLASThreadHoldTests {
         }
     }
 
+    /// `withThreads(1)` is a hold too: ending it while another thread holds keeps one thread.
+    @Test func withThreadsOneIsAHold() async {
+        await #expect(processExitsWith: .success) {
+            BLASRuntime.threads = 2
+            guard BLASRuntime.threads == 2 else { exit(0) }
+            let held = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0), done = DispatchSemaphore(value: 0)
+            BLASRuntime.withThreads(1) {
+                DispatchQueue.global().async {
+                    BLASRuntime.beginSingleThreaded()
+                    held.signal()
+                    finished.wait()
+                    if BLASRuntime.threads != 1 { exit(30) }    // withThreads(1) ended, this hold remains
+                    BLASRuntime.endSingleThreaded()
+                    done.signal()
+                }
+                held.wait()
+            }
+            finished.signal()
+            done.wait()
+            exit(BLASRuntime.threads == 2 ? 0 : 31)
+        }
+    }
+
     /// A hold taken while another thread runs a product on OpenBLAS's own threads must not stop
     /// those threads under it (the first holds did: the other thread then waited for its share of
     /// the product forever). One thread multiplies 384×384 matrices on two BLAS threads while
