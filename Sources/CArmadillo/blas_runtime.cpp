@@ -99,8 +99,10 @@ bool coreUsesAVX512(const char *name) {
 
 bool canReselect() { return gotoblas_dynamic_init && gotoblas_dynamic_quit && openblas_get_corename; }
 
-// Re-runs OpenBLAS's dynamic-arch initialisation with OPENBLAS_CORETYPE=name.
+// Re-runs OpenBLAS's dynamic-arch initialisation with OPENBLAS_CORETYPE=name, once no call is
+// using the kernel table it replaces.
 void reselect(const char *name) {
+    std::unique_lock<std::shared_mutex> pool(orl::blasPoolLock());
     setenv("OPENBLAS_CORETYPE", name, 1);
     gotoblas_dynamic_quit();
     gotoblas_dynamic_init();
@@ -193,15 +195,12 @@ int singleThreadHolds = 0;
 int threadsBeforeHolds = 1;
 
 void setThreadsLocked(int threads) {
-    const int before = orl_blas_num_threads();
-    if (threads == 1 && before > 1 && blas_thread_shutdown_) {
-        // Wait for products running on the pool (gemm.cpp holds the lock shared around them).
-        std::unique_lock<std::shared_mutex> pool(orl::blasPoolLock());
-        openblas_set_num_threads(1);
-        blas_thread_shutdown_();
-    } else {
-        openblas_set_num_threads(threads);
-    }
+    if (threads == orl_blas_num_threads()) return;
+    // Wait for calls running on OpenBLAS (they hold the pool lock shared), and keep new ones out
+    // until the count and the pool agree again.
+    std::unique_lock<std::shared_mutex> pool(orl::blasPoolLock());
+    openblas_set_num_threads(threads);
+    if (threads == 1 && blas_thread_shutdown_) blas_thread_shutdown_();
 }
 } // namespace
 

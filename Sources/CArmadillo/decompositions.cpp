@@ -2,6 +2,7 @@
 // side row-major: a row-major m×n buffer read column-major is the n×m transpose, so each entry
 // point transposes once on the way in and once on the way out.
 #include "CArmadillo.h"
+#include "blas_pool_lock.h"
 
 #include <armadillo>
 #include <cstring>
@@ -18,9 +19,11 @@ void toRowMajor(const arma::fmat &m, float *out) {
     std::memcpy(out, transposed.memptr(), sizeof(float) * transposed.n_elem);
 }
 
+// Runs a decomposition under the BLAS pool lock (LAPACK may use OpenBLAS's threads) and turns
+// Armadillo's exceptions into status codes.
 template <class Body> int guarded(Body body) {
     try {
-        return body();
+        return orl::withBLASPool(body);
     } catch (const std::bad_alloc &) {
         return ORL_INTERNAL_ERROR;
     } catch (const std::logic_error &) {

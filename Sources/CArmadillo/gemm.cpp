@@ -13,21 +13,10 @@ void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float a
 
 static inline int cblasTranspose(int flag) { return flag ? ORL_CBLAS_TRANS : ORL_CBLAS_NO_TRANS; }
 
-// Runs `call` holding the pool lock shared when OpenBLAS may use its own threads (blas_pool_lock.h);
-// single-threaded calls (the trainers' hot path, inside one-thread holds) take no lock.
-template <typename Call> static inline void withBLASPool(Call call) {
-    if (orl_blas_num_threads() > 1) {
-        std::shared_lock<std::shared_mutex> lock(orl::blasPoolLock());
-        call();
-    } else {
-        call();
-    }
-}
-
 extern "C" void orl_sgemm(int transpose_a, int transpose_b, int m, int n, int k,
                           float alpha, const float *a, int lda, const float *b, int ldb,
                           float beta, float *c, int ldc) {
-    withBLASPool([&] {
+    orl::withBLASPool([&] {
         cblas_sgemm(ORL_CBLAS_ROW_MAJOR, cblasTranspose(transpose_a), cblasTranspose(transpose_b),
                     m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     });
@@ -38,7 +27,7 @@ extern "C" void orl_sgemm_batched(int count, int transpose_a, int transpose_b, i
                                   const float *b, int ldb, int64_t stride_b,
                                   float beta, float *c, int ldc, int64_t stride_c) {
     const int ta = cblasTranspose(transpose_a), tb = cblasTranspose(transpose_b);
-    withBLASPool([&] {
+    orl::withBLASPool([&] {
         for (int i = 0; i < count; ++i) {
             cblas_sgemm(ORL_CBLAS_ROW_MAJOR, ta, tb, m, n, k, alpha, a + i * stride_a, lda,
                         b + i * stride_b, ldb, beta, c + i * stride_c, ldc);

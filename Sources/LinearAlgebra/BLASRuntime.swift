@@ -29,8 +29,8 @@ public enum BLASRuntime {
     public static var userChoseCore: Bool { orl_blas_user_chose_core() != 0 }
 
     /// Switches to a named kernel family for comparisons inside one process ("SkylakeX", "Haswell",
-    /// "Zen", "Sandybridge", ...). Refuses families the CPU lacks. Call only while no other thread
-    /// is running BLAS.
+    /// "Zen", "Sandybridge", ...). Refuses families the CPU lacks. Waits for BLAS calls other
+    /// threads have in flight, and holds new ones back until the switch is done.
     /// - Returns: whether the switch happened.
     @discardableResult
     public static func selectCore(_ name: String) -> Bool { orl_blas_select_core(name) == ORL_OK.rawValue }
@@ -46,8 +46,10 @@ public enum BLASRuntime {
     ///
     /// Holds nest and may be taken from several threads at once, such as trainers running side by
     /// side in one process: the first hold sets one thread, the last ``endSingleThreaded()``
-    /// restores the count the first hold found, and no change of the count races another. A
-    /// thread that sets ``threads`` itself while holds are taken changes it for every holder.
+    /// restores the count the first hold found, and no change of the count races another. Every
+    /// change of the count waits for the BLAS calls (products, decompositions) other threads have
+    /// in flight, so OpenBLAS's threads never stop under a call using them. A thread that sets
+    /// ``threads`` itself while holds are taken changes it for every holder.
     public static func beginSingleThreaded() { orl_blas_single_thread_begin() }
 
     /// Releases a hold taken by ``beginSingleThreaded()``.

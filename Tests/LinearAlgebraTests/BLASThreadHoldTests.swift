@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Testing
 import LinearAlgebra
 #if canImport(Glibc)
@@ -61,28 +62,36 @@ struct BLASThreadHoldTests {
     }
 
     /// A hold taken while another thread runs a product on OpenBLAS's own threads must not stop
-    /// those threads under it (the first holds did: the other thread then waited for its share of
-    /// the product forever). One thread multiplies 384×384 matrices on two BLAS threads while
-    /// another takes and releases holds; a watchdog turns a hang into a failure.
+    /// those threads under it: the other thread then waits for its share of the product forever.
+    /// One thread multiplies 96×96 matrices (above OpenBLAS's threading threshold) while another
+    /// takes and releases holds for 8 s; a watchdog turns a hang into a failure. Locking only the
+    /// products that found two threads when they started (a product that found one thread could
+    /// run threaded after a hold ended in between) hung 3 of 4 runs of 4.6 s on a 2-core machine;
+    /// an earlier 384×384, 2,000-round version hung only 2 of 6 runs, so it passed here before CI.
     @Test func aHoldWaitsForAnotherThreadsThreadedProduct() async {
         await #expect(processExitsWith: .success) {
             DispatchQueue.global().async { sleep(60); _exit(90) }   // _exit: exit() would wait for BLAS threads
             BLASRuntime.threads = 2
             guard BLASRuntime.threads == 2 else { exit(0) }
             var rng = RandomGenerator(seed: 6)
-            let a = Tensor.normal([384, 384], rng: &rng), b = Tensor.normal([384, 384], rng: &rng)
+            let a = Tensor.normal([96, 96], rng: &rng), b = Tensor.normal([96, 96], rng: &rng)
             let expected = a.matmul(b).scalars
-            DispatchQueue.concurrentPerform(iterations: 2) { worker in
-                for _ in 0..<2000 {
-                    if worker == 0 {
-                        let product = a.matmul(b).scalars
-                        if zip(product, expected).contains(where: { abs($0 - $1) > 1e-2 }) { exit(20) }
-                    } else {
-                        BLASRuntime.beginSingleThreaded()
-                        BLASRuntime.endSingleThreaded()
-                    }
+            // Holds on a thread of their own, for as long as the products run.
+            let productsDone = DispatchSemaphore(value: 0), holdsDone = DispatchSemaphore(value: 0)
+            Thread.detachNewThread {
+                while productsDone.wait(timeout: .now()) == .timedOut {
+                    BLASRuntime.beginSingleThreaded()
+                    BLASRuntime.endSingleThreaded()
                 }
+                holdsDone.signal()
             }
+            let deadline = DispatchTime.now() + .seconds(8)
+            while DispatchTime.now() < deadline {
+                let product = a.matmul(b).scalars
+                if zip(product, expected).contains(where: { abs($0 - $1) > 1e-2 }) { exit(20) }
+            }
+            productsDone.signal()
+            holdsDone.wait()
             exit(0)
         }
     }
