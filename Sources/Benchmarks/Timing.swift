@@ -13,14 +13,12 @@ public enum Timing {
     }
 
     /// Runs `body` with OpenBLAS on its fast path and, when `singleThreadedBLAS`, with one BLAS
-    /// thread (products then split across cores by ``LinearAlgebra/ParallelGemm``), restoring the
-    /// thread count afterwards.
+    /// thread (products then split across cores by ``LinearAlgebra/ParallelGemm``), held as
+    /// trainers hold it (``LinearAlgebra/BLASRuntime/beginSingleThreaded()``).
     public static func withBLASThreading<R>(singleThreadedBLAS: Bool, _ body: () -> R) -> R {
         BLASRuntime.ensureFastPath()
-        let saved = BLASRuntime.threads
-        if singleThreadedBLAS { BLASRuntime.threads = 1 }
-        defer { BLASRuntime.threads = saved }
-        return body()
+        guard singleThreadedBLAS else { return body() }
+        return BLASRuntime.withThreads(1, body)     // a counted hold, as the trainers take
     }
 
     /// The median of `values` (the mean of the middle two for an even count).

@@ -75,7 +75,8 @@ extension DynamicsEnsemble {
     /// elites = the K members with the lowest best MSE; every member's snapshot is restored
     /// ```
     /// As in Kit, the snapshots hold the layers' weights and biases; the log-variance bounds keep
-    /// their final values.
+    /// their final values. The fit holds OpenBLAS at one thread (``LinearAlgebra/BLASRuntime/beginSingleThreaded()``)
+    /// and splits products across cores itself.
     ///
     /// - Parameters:
     ///   - observations: s, `[N, obs]`.
@@ -108,6 +109,10 @@ extension DynamicsEnsemble {
         try check("actions", actions, [n, a])
         try check("nextObservations", nextObservations, [n, o])
         try check("rewards", rewards, [n])
+        // Members split across cores by Tensor.parallelGemm on one BLAS thread: a counted hold, so
+        // the thread count other code in the process sets does not change this fit's bits.
+        BLASRuntime.beginSingleThreaded()
+        defer { BLASRuntime.endSingleThreaded() }
         // Values whose squares overflow Float32 (or NaN, ±∞) make the loss NaN three steps later;
         // refuse them here, naming the row.
         for (name, t) in [("observations", observations), ("actions", actions), ("nextObservations", nextObservations),

@@ -104,9 +104,11 @@ public final class AdversarialDynamicsRewardLearner: DynamicsRewardLearner {
     }
 
     /// Trains, writing a checkpoint through `checkpoint` every ``AdversarialRewardConfiguration/checkpointInterval``
-    /// updates and at the end.
+    /// updates and at the end. Holds OpenBLAS at one thread while it runs, as the trainers do.
     public func train(stopAfter: Int?, checkpoint: ((AdversarialDynamicsRewardLearner) throws -> Void)?,
                       progress: ((DynamicsRewardProgress) -> Void)?) throws {
+        BLASRuntime.beginSingleThreaded()   // as the trainers: products split across cores, bits independent of other threads
+        defer { BLASRuntime.endSingleThreaded() }
         let stop = Swift.min(stopAfter ?? totalSteps, totalSteps)
         let start = monotonicSeconds(), stepsAtStart = step
         var lastReport = start

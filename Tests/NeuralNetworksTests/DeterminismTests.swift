@@ -7,6 +7,8 @@ struct DeterminismTests {
     /// 100 AdamW updates of a small SiLU ensemble with a tanh-Gaussian head on random batches,
     /// every random draw from one seeded generator.
     static func train(seed: UInt64) -> [Tensor] {
+        BLASRuntime.beginSingleThreaded()   // the same thread count whatever tests run beside this one
+        defer { BLASRuntime.endSingleThreaded() }
         var rng = RandomGenerator(seed: seed)
         let net = MLP([5, 32, 32, 4], activation: .silu, members: 3, rng: &rng)
         let optimizer = AdamW(net.namedParameters(), learningRate: 1e-3, weightDecay: 1e-4)

@@ -260,8 +260,6 @@ public final class OfflineTrainer {
                 } else {
                     report?("dynamics: fitting \(configuration.dynamics.members) members on \(dataset.count) transitions")
                 }
-                BLASRuntime.beginSingleThreaded()   // members split across cores by Tensor.parallelGemm, as in run()
-                defer { BLASRuntime.endSingleThreaded() }
                 let fit = try ensemble.fit(dataset.dynamicsTransitions(), rng: &modelRNG, resumingFrom: partial, progress: { epoch in
                     report?(String(format: "dynamics epoch %d  train loss %.4f  holdout mse %.5f  (%.0f s)",
                                    epoch.epoch, epoch.trainLoss, epoch.holdoutLoss, epoch.elapsedSeconds))
