@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TestSupport
 import OfflineTestSupport
@@ -26,10 +27,10 @@ struct RunDirectoryTests {
             }
             try first.run(stopAfter: 50)
         }
-        let stale = run.appendingPathComponent("checkpoint.h5.tmp-99999999").path
-        _ = FileManager.default.createFile(atPath: stale, contents: Data("torn".utf8))
+        let stale = ["checkpoint.h5.tmp-99999999", "checkpoint.h5.tmp-99999999-7"].map { run.appendingPathComponent($0).path }
+        for file in stale { _ = FileManager.default.createFile(atPath: file, contents: Data("torn".utf8)) }
         let second = try OfflineTrainer(configuration: config, directory: run, resume: true)
-        #expect(!FileManager.default.fileExists(atPath: stale))
+        #expect(stale.allSatisfy { !FileManager.default.fileExists(atPath: $0) })
         try second.run()
         #expect(second.isFinished)
     }
@@ -72,6 +73,27 @@ struct RunDirectoryTests {
         #expect(try reopened.rows().map { $0["step"] } == [100, 200])
         let csv = try String(contentsOf: dir.url.appendingPathComponent("progress.csv"), encoding: .utf8)
         #expect(csv == "step,return_mean\n100,10\n200,20\n")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".tmp-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    /// Threads of one process writing the same file each use a temporary of their own: the file
+    /// ends whole (one writer's bytes) and no write fails. With one temporary per process (`.tmp-PID`)
+    /// a writer deleted or renamed another's half-written temporary.
+    @Test func threadsWritingOneFileDoNotShareATemporary() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.path("shared.bin")
+        let payloads = (0..<2).map { writer in Data(repeating: UInt8(writer + 1), count: 1 << 16) }
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 2) { writer in
+            for _ in 0..<200 {
+                do { try AtomicFile.write(payloads[writer], to: path) } catch { failures.withLock { $0 += 1 } }
+            }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        #expect(payloads.contains(written))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty)
     }

@@ -4,7 +4,7 @@ import Foundation
 /// a training process (`orl train`, `orl sac`, `orl morec learn-reward`), with the holder's PID
 /// written inside so a second process can be told who has it. The kernel releases the lock when
 /// its process dies, so the lock of a killed run is taken over safely by the next one. Taking it
-/// also removes the temporaries (`*.tmp-PID`) that a killed process left behind: with the lock
+/// also removes the temporaries (`*.tmp-PID-N`) that a killed process left behind: with the lock
 /// held, no other process of this library can be writing them.
 public final class RunDirectoryLock {
     /// The locked directory.
@@ -34,11 +34,11 @@ public final class RunDirectoryLock {
         Self.removeStaleTemporaries(in: directory)
     }
 
-    /// Removes `*.tmp-PID` files (``AtomicFile``'s temporaries) in `directory` and its subfolders.
+    /// Removes `*.tmp-PID-N` files (and the older `*.tmp-PID`) (``AtomicFile``'s temporaries) in `directory` and its subfolders.
     static func removeStaleTemporaries(in directory: URL) {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: directory.path) else { return }
-        for case let relative as String in walker where relative.range(of: #"\.tmp-[0-9]+$"#, options: .regularExpression) != nil {
+        for case let relative as String in walker where relative.range(of: #"\.tmp-[0-9]+(-[0-9]+)?$"#, options: .regularExpression) != nil {
             try? fm.removeItem(atPath: directory.appendingPathComponent(relative).path)
         }
     }
