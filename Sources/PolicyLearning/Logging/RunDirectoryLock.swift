@@ -34,7 +34,8 @@ public final class RunDirectoryLock {
         Self.removeStaleTemporaries(in: directory)
     }
 
-    /// Removes `*.tmp-PID-N` files (and the older `*.tmp-PID`) (``AtomicFile``'s temporaries) in `directory` and its subfolders.
+    /// Removes ``AtomicFile``'s temporaries (`*.tmp-PID-N`, and the older `*.tmp-PID`) in `directory`
+    /// and its subfolders.
     static func removeStaleTemporaries(in directory: URL) {
         let fm = FileManager.default
         guard let walker = fm.enumerator(atPath: directory.path) else { return }
