@@ -33,10 +33,7 @@ public struct PeakGemm {
     /// run it; the reported peak is the faster of the two, so ratios never flatter a workload
     /// that uses one of them when the machine is busy.
     public mutating func callSplit() {
-        let saved = BLASRuntime.threads
-        if saved != 1 { BLASRuntime.threads = 1 }
-        Tensor.parallelGemm(a, b, into: &c)
-        if saved != 1 { BLASRuntime.threads = saved }
+        BLASRuntime.withThreads(1) { Tensor.parallelGemm(a, b, into: &c) }
     }
 
     /// GFLOP/s given milliseconds per product.

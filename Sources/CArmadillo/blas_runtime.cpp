@@ -195,7 +195,7 @@ int singleThreadHolds = 0;
 int threadsBeforeHolds = 1;
 
 void setThreadsLocked(int threads) {
-    if (threads == orl_blas_num_threads()) return;
+    if (threads == orl_blas_num_threads()) return;   // nothing to change, no need to wait for calls
     // Wait for calls running on OpenBLAS (they hold the pool lock shared), and keep new ones out
     // until the count and the pool agree again.
     std::unique_lock<std::shared_mutex> pool(orl::blasPoolLock());
@@ -215,7 +215,7 @@ void orl_blas_single_thread_begin(void) {
     std::lock_guard<std::mutex> lock(threadCountMutex);
     if (singleThreadHolds++ == 0) {
         threadsBeforeHolds = orl_blas_num_threads();
-        if (threadsBeforeHolds != 1) setThreadsLocked(1);
+        setThreadsLocked(1);
     }
 }
 

@@ -66,6 +66,27 @@ struct EnsembleFitTests {
         #expect(reports.last?.epochsSinceUpdate == 5)
     }
 
+    /// A fit holds OpenBLAS at one thread itself, so the count the process has when it starts
+    /// does not change its bits (products of 256×200×200 are above OpenBLAS's threading threshold).
+    @Test("a fit gives the same bits whatever OpenBLAS thread count the process had")
+    func fitIgnoresTheProcessThreadCount() throws {
+        let saved = BLASRuntime.threads
+        defer { BLASRuntime.threads = saved }
+        func fitted(threads: Int) throws -> [String: Tensor] {
+            BLASRuntime.threads = threads
+            var rng = RandomGenerator(seed: 6)
+            let data = SyntheticData.linear(count: 1500, noise: 0.05, rng: &rng)
+            var configuration = smallConfiguration(members: 3, elites: 2, hidden: [200, 200], maxEpochs: 2)
+            configuration.batchSize = 256
+            let model = try DynamicsEnsemble(observationDimension: 3, actionDimension: 2, configuration: configuration,
+                                             termination: never(3), rng: &rng)
+            try data.fit(model, rng: &rng)
+            return model.network.parameterValues()
+        }
+        let one = try fitted(threads: 1), two = try fitted(threads: 2)
+        #expect(one == two)
+    }
+
     @Test("epoch and wall-time caps stop training")
     func caps() throws {
         var rng = RandomGenerator(seed: 4)

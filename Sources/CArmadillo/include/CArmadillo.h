@@ -52,8 +52,8 @@ int orl_cpu_supports_avx512(void);
 int orl_cpu_supports_avx2(void);
 
 /// Switches OpenBLAS to the named kernel family ("SkylakeX", "Haswell", ...), refusing one the CPU
-/// lacks. For benchmarks and tests that compare kernels inside one process. Not thread-safe:
-/// call it while no other thread runs BLAS. Returns ORL_OK or ORL_INVALID_ARGUMENT.
+/// lacks. For benchmarks and tests that compare kernels inside one process. Waits for BLAS calls
+/// other threads have in flight. Returns ORL_OK or ORL_INVALID_ARGUMENT.
 int orl_blas_select_core(const char *name);
 
 /// Number of threads OpenBLAS uses, and a setter (serialised with the holds below).
