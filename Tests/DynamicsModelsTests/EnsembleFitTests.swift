@@ -54,9 +54,8 @@ struct EnsembleFitTests {
     func earlyStopping() throws {
         var rng = RandomGenerator(seed: 3)
         let data = SyntheticData.pureNoise(count: 1200, noise: 0.3, rng: &rng)
-        var configuration = smallConfiguration(members: 3, elites: 2, hidden: [16, 16], maxEpochs: 300)
-        configuration.batchSize = 128
-        let model = try DynamicsEnsemble(observationDimension: 2, actionDimension: 1, configuration: configuration,
+        let model = try DynamicsEnsemble(observationDimension: 2, actionDimension: 1,
+                                         configuration: smallConfiguration(members: 3, elites: 2, hidden: [16, 16], maxEpochs: 300, batchSize: 128),
                                          termination: never(2), rng: &rng)
         var reports = [DynamicsEpochReport]()
         let summary = try data.fit(model, rng: &rng, progress: { reports.append($0) })
@@ -76,9 +75,8 @@ struct EnsembleFitTests {
             BLASRuntime.threads = threads
             var rng = RandomGenerator(seed: 6)
             let data = SyntheticData.linear(count: 1500, noise: 0.05, rng: &rng)
-            var configuration = smallConfiguration(members: 3, elites: 2, hidden: [200, 200], maxEpochs: 2)
-            configuration.batchSize = 256
-            let model = try DynamicsEnsemble(observationDimension: 3, actionDimension: 2, configuration: configuration,
+            let model = try DynamicsEnsemble(observationDimension: 3, actionDimension: 2,
+                                             configuration: smallConfiguration(members: 3, elites: 2, hidden: [200, 200], maxEpochs: 2, batchSize: 256),
                                              termination: never(3), rng: &rng)
             try data.fit(model, rng: &rng)
             return model.network.parameterValues()

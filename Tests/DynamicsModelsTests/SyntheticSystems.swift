@@ -48,9 +48,9 @@ struct SyntheticData {
 
 /// A small ensemble for fast tests.
 func smallConfiguration(members: Int = 4, elites: Int = 3, hidden: [Int] = [32, 32], maxEpochs: Int? = 30,
-                        probabilistic: Bool = true) -> DynamicsEnsembleConfiguration {
+                        probabilistic: Bool = true, batchSize: Int = 64) -> DynamicsEnsembleConfiguration {
     DynamicsEnsembleConfiguration(hiddenSizes: hidden, members: members, elites: elites, probabilistic: probabilistic,
-                                  weightDecays: [Float](repeating: 2.5e-5, count: hidden.count + 1), batchSize: 64,
+                                  weightDecays: [Float](repeating: 2.5e-5, count: hidden.count + 1), batchSize: batchSize,
                                   maxEpochs: maxEpochs)
 }
 
